@@ -1,0 +1,60 @@
+# littlegiants: `make run` (baseline scenario + report) and `make test` (lint + tests).
+# Both build .venv with the first Python >= 3.12 found: on PATH first, then pyenv.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SEEDS ?= 5
+
+# PATH candidates, then pyenv's installed versions (newest first).
+PYTHON_CANDIDATES := python3.13 python3.12 python3 \
+	$(shell ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV)
+
+define find_python
+for c in $(PYTHON_CANDIDATES); do \
+  p=$$(command -v $$c 2>/dev/null) || continue; \
+  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then \
+    echo $$p; exit 0; fi; \
+done; exit 1
+endef
+
+.PHONY: run test venv dev lint format clean
+
+$(VENV)/.created:
+	@base=$$($(find_python)) || { \
+	  echo "littlegiants needs Python >= 3.12 (Mesa 3.5 requires it)." >&2; \
+	  echo "Looked on PATH (python3.13, python3.12, python3) and in pyenv (~/.pyenv/versions/3.12+)." >&2; \
+	  echo "Install one, e.g. 'pyenv install 3.12', and run make again." >&2; exit 1; }; \
+	echo "Creating $(VENV) with $$base"; \
+	$$base -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+dev: $(VENV)/.dev
+
+run: $(VENV)/.installed
+	$(VENV)/bin/littlegiants run scenarios/baseline.toml --seeds $(SEEDS) --out runs/baseline --overwrite
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(VENV)/bin/pytest
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache

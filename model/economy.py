@@ -1,0 +1,123 @@
+"""The Mesa model: builds the economy; `step()` is one quarter, phases in calendar order."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from model.agents import (
+    Bank,
+    FiscalProgramme,
+    Government,
+    GuidanceFund,
+    LargeFirm,
+    LargeFirms,
+    VentureCapital,
+)
+from model.calendar import parse_quarter, quarter_label, quarter_of_year, year_of
+from model.founding import draw_firms
+from model.ledger import Ledger
+from model.links import Links
+from model.params import Params
+from model.phases import (
+    certification,
+    demand,
+    demography,
+    finance,
+    innovation,
+    matching,
+    production,
+)
+from model.policy import Policy
+from model.population import Population, close_year
+from model.reporters import REPORTERS
+
+
+class Economy(mesa.Model):
+    """China's technology-based SMEs, their large buyers, financiers and government.
+
+    `Economy(params, seed=1)` builds the 2019Q1 state; each `step()` simulates one
+    quarter; `datacollector` holds one row of model-level reporters per quarter.
+    """
+
+    def __init__(self, params: Params, seed: int | None = None) -> None:
+        super().__init__(rng=seed)
+        self.params = params
+        self.seed = seed
+        self.quarter = parse_quarter(params.time.start)
+        self.end_quarter = parse_quarter(params.time.end)
+        self.entries = self.exits = 0
+        self.cash_target = np.zeros(0)
+        self.quarter_labels: list[str] = []
+        self.ledger = Ledger()
+        self.population = self._found_population()
+        self.buyers = LargeFirms(params, self.rng)
+        self.links = Links(len(self.buyers))
+        self.large_firms = [LargeFirm(self, i) for i in range(len(self.buyers))]
+        self.government = Government(self, params.certification)
+        self.bank = Bank(self, params.finance.bank, params.finance.ip_pledge)
+        self.vc = VentureCapital(self, params.finance.vc, params.scale)
+        self.guidance_fund = GuidanceFund(self, params.finance.guidance_fund, params.scale)
+        self.programmes = [FiscalProgramme(self, p, params.scale) for p in params.fiscal.programmes]
+        self.policy = Policy(self)
+        self.last_certified = None
+        certification.initial_lists(self)
+        matching.attach_suppliers(self)
+        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+
+    def _found_population(self) -> Population:
+        p = self.params.population
+        initial = max(1, round(p.initial_firms * self.params.scale))
+        quarters = self.end_quarter - self.quarter + 1
+        growth = (1.0 + self.params.demography.entry_rate) ** quarters
+        population = Population(capacity=int(initial * growth * 1.1) + 16)
+        population.add(
+            draw_firms(
+                self.params,
+                self.rng,
+                initial,
+                self.quarter,
+                revenue_median_myuan=p.revenue_median_myuan,
+                age_mean_years=p.age_mean_years,
+            )
+        )
+        return population
+
+    @property
+    def year(self) -> int:
+        """Calendar year of the current quarter."""
+        return year_of(self.quarter)
+
+    @property
+    def quarter_of_year(self) -> int:
+        """1-4."""
+        return quarter_of_year(self.quarter)
+
+    @property
+    def label(self) -> str:
+        """The current quarter, like 2021Q3."""
+        return quarter_label(self.quarter)
+
+    def step(self) -> None:
+        """One quarter of the little-giant economy."""
+        self.ledger.start_quarter(len(self.population))
+        self.government.start_quarter()
+        self.policy.apply(self.quarter)  # dated events switch on
+        demand.update(self)  # buyers' demand, foreign supply cut
+        matching.attach_suppliers(self)  # SMEs win or lose large customers
+        production.produce(self)  # revenue, costs, cash
+        finance.raise_funds(self)  # awards, banks, IP pledges, funds, VC
+        innovation.invest_and_patent(self)  # R&D, knowledge, patents, capability
+        certification.run(self)  # lists, national batch, 3-year review
+        demography.enter_and_exit(self)  # exit, entry
+        if self.quarter_of_year == 4:
+            close_year(self.population)  # year-end accounts
+        self.quarter_labels.append(self.label)
+        self.datacollector.collect(self)  # reporters
+        self.quarter += 1
+        self.running = self.quarter <= self.end_quarter
+
+    def run(self) -> None:
+        """Step until the end quarter."""
+        while self.running:
+            self.step()

@@ -1,0 +1,34 @@
+"""The quarter's cash flows by channel (totals), and optionally per firm (net).
+
+Totals feed the finance-by-channel reporters. The per-firm net flow is kept
+only when `track_firms` is on (tests check that cash changes equal flows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Ledger:
+    """Every change to a firm's cash is also recorded here, by channel."""
+
+    def __init__(self, track_firms: bool = False) -> None:
+        self.track_firms = track_firms
+        self.net = np.zeros(0)
+        self.totals: dict[str, float] = {}
+
+    def start_quarter(self, n_firms: int) -> None:
+        """Forget last quarter's flows."""
+        self.net = np.zeros(n_firms if self.track_firms else 0)
+        self.totals = {}
+
+    def record(self, **flows: np.ndarray) -> None:
+        """Add signed flows (M yuan, + into the firm) by channel name."""
+        for channel, amount in flows.items():
+            if self.track_firms:
+                self.net += amount
+            self.totals[channel] = self.totals.get(channel, 0.0) + float(np.sum(amount))
+
+    def total(self, channel: str) -> float:
+        """This quarter's total of one channel, M yuan (0 if none)."""
+        return self.totals.get(channel, 0.0)

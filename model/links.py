@@ -1,0 +1,63 @@
+"""Supplier links between SMEs (rows of the population) and large buyers.
+
+Stored as one sorted int64 key per link, key = sme_row * n_buyers + buyer, so
+duplicates are found by binary search and compaction keeps the order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Links:
+    """The SME-to-large-firm supply network."""
+
+    def __init__(self, n_buyers: int) -> None:
+        self.n_buyers = n_buyers
+        self.keys = np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def sme(self) -> np.ndarray:
+        """Population row of each link's supplier."""
+        return self.keys // self.n_buyers
+
+    @property
+    def buyer(self) -> np.ndarray:
+        """Index of each link's large buyer."""
+        return self.keys % self.n_buyers
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep only the links where `mask` is true."""
+        self.keys = self.keys[mask]
+
+    def add(self, sme_rows: np.ndarray, buyers: np.ndarray) -> int:
+        """Add links, skipping pairs that already exist; returns how many were new."""
+        new = np.unique(sme_rows.astype(np.int64) * self.n_buyers + buyers)
+        position = np.searchsorted(self.keys, new)
+        inside = position < len(self.keys)
+        exists = np.zeros(len(new), dtype=bool)
+        exists[inside] = self.keys[position[inside]] == new[inside]
+        new = new[~exists]
+        self.keys = np.insert(self.keys, position[~exists], new)
+        return len(new)
+
+    def remap(self, new_row: np.ndarray) -> None:
+        """Follow a population compaction (old row -> new row, -1 if dropped)."""
+        rows = new_row[self.sme]
+        kept = rows >= 0
+        self.keys = rows[kept] * self.n_buyers + self.buyer[kept]
+
+    def customers_per_firm(self, n_firms: int) -> np.ndarray:
+        """Number of large customers of each population row."""
+        return np.bincount(self.sme, minlength=n_firms).astype(np.int32)
+
+    def suppliers_per_buyer(self) -> np.ndarray:
+        """Number of SME suppliers of each buyer."""
+        return np.bincount(self.buyer, minlength=self.n_buyers)
+
+    def suppliers_of(self, buyer: int) -> np.ndarray:
+        """Population rows supplying one buyer."""
+        return self.sme[self.buyer == buyer]

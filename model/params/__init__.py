@@ -1,0 +1,62 @@
+"""Frozen, typed parameters of one run, loaded from scenario TOML files.
+
+`Params` groups every number of the model; each leaf has a unit, a meaning, a
+source and an allowed range (see `model.params.fields.param`).
+"""
+
+from __future__ import annotations
+
+from pydantic import StrictStr, model_validator
+
+from model.calendar import parse_quarter
+from model.params.certification import CertificationParams
+from model.params.fields import Section, param
+from model.params.finance import FinanceParams
+from model.params.innovation import InnovationParams
+from model.params.markets import LargeFirmParams, MatchingParams, ProductionParams
+from model.params.policy import (
+    DemographyParams,
+    Event,
+    FiscalParams,
+    RestrictionParams,
+    TimeParams,
+)
+from model.params.population import PopulationParams
+
+
+class Params(Section):
+    """Everything one run needs; built from a scenario file by `load_scenario`."""
+
+    name: StrictStr = "default"
+    description: StrictStr = ""
+    scale: float = param(
+        1.0,
+        gt=0,
+        le=4,
+        unit="share of 1:1",
+        doc="Share of the national population simulated (outputs stay at national scale)",
+        source="run option",
+    )
+    time: TimeParams = param(TimeParams(), unit="-", doc="Calendar")
+    population: PopulationParams = param(PopulationParams(), unit="-", doc="SME pool")
+    large_firms: LargeFirmParams = param(LargeFirmParams(), unit="-", doc="Large buyers")
+    matching: MatchingParams = param(MatchingParams(), unit="-", doc="Supplier choice")
+    production: ProductionParams = param(ProductionParams(), unit="-", doc="Production")
+    finance: FinanceParams = param(FinanceParams(), unit="-", doc="Financiers")
+    innovation: InnovationParams = param(InnovationParams(), unit="-", doc="Innovation")
+    certification: CertificationParams = param(CertificationParams(), unit="-", doc="Certification")
+    restrictions: RestrictionParams = param(
+        RestrictionParams(), unit="-", doc="Restriction channels"
+    )
+    fiscal: FiscalParams = param(FiscalParams(), unit="-", doc="Fiscal support")
+    demography: DemographyParams = param(DemographyParams(), unit="-", doc="Entry/exit")
+    events: tuple[Event, ...] = param((), unit="-", doc="Dated policy events")
+
+    @model_validator(mode="after")
+    def _clock_runs_forward(self) -> Params:
+        if parse_quarter(self.time.end) < parse_quarter(self.time.start):
+            raise ValueError(f"time.end {self.time.end} is before time.start {self.time.start}")
+        return self
+
+
+__all__ = ["Params"]

@@ -1,0 +1,46 @@
+"""Building blocks for parameter definitions: one `param()` per economic number.
+
+Every parameter carries its unit, meaning and source, so that validation errors,
+the ODD parameter tables and the CLI can all say what a number is and what values
+are allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+HAND_SET = "hand-set (quick fit to the 2021-25 targets)"
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    doc: str,
+    source: str = HAND_SET,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+) -> Any:
+    """A typed, bounded parameter field with unit, meaning and source attached."""
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        gt=gt,
+        lt=lt,
+        # Scalars are strict (a quoted "0.5" is a typo, not a number); containers
+        # are lax so TOML arrays can fill tuples, their items are checked by type.
+        strict=isinstance(default, bool | int | float | str),
+        description=doc,
+        json_schema_extra={"unit": unit, "source": source},
+    )
+
+
+class Section(BaseModel):
+    """A frozen group of parameters; unknown keys are errors, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)

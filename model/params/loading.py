@@ -1,0 +1,209 @@
+"""Scenario TOML files -> validated `Params`, with `extends` and clear errors."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from model.errors import ConfigError
+from model.params import Params
+
+PROJECT_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def scenario_dirs() -> list[Path]:
+    """Folders searched for scenario names: ./scenarios, then the project's own."""
+    dirs = [Path.cwd() / "scenarios", PROJECT_SCENARIOS]
+    return [d for i, d in enumerate(dirs) if d.is_dir() and d not in dirs[:i]]
+
+
+def resolve_scenario(name_or_path: str | Path, base_dir: Path | None = None) -> Path:
+    """The file a scenario name or path refers to; ConfigError if there is none."""
+    text = str(name_or_path)
+    candidates = [Path(text)] if text.endswith(".toml") else []
+    if base_dir is not None:
+        candidates += [base_dir / text, base_dir / f"{text}.toml"]
+    candidates += [d / f"{text}.toml" for d in scenario_dirs()]
+    for path in candidates:
+        if path.is_file():
+            return path.resolve()
+    known = sorted(p.stem for d in scenario_dirs() for p in d.glob("*.toml"))
+    raise ConfigError(
+        f"scenario '{text}' not found (looked for {', '.join(map(str, candidates))}); "
+        f"known scenarios: {', '.join(known) or 'none'}"
+    )
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse one TOML file, turning I/O and syntax problems into ConfigError."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value (numbers, arrays) replaces the base."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def resolved_table(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The scenario's table with all `extends` parents merged in (parents first)."""
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise ConfigError(f"{chain[-1]}: key 'extends' makes a cycle: {cycle}")
+    table = read_toml(path)
+    parent = table.pop("extends", None)
+    if parent is None:
+        return table
+    if not isinstance(parent, str):
+        raise ConfigError(f"{path}: key 'extends' must be a scenario name, got {parent!r}")
+    try:
+        parent_path = resolve_scenario(parent, base_dir=path.parent)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: key 'extends' = '{parent}': {exc}") from exc
+    return deep_merge(resolved_table(parent_path, (*chain, path)), table)
+
+
+def load_scenario(name_or_path: str | Path, **overrides: Any) -> Params:
+    """Validated parameters of a scenario file or shipped scenario name.
+
+    Keyword overrides use double underscores for nesting, e.g. `scale=0.01` or
+    `finance__bank__approval=0.4`.
+    """
+    path = resolve_scenario(name_or_path)
+    table = resolved_table(path)
+    table.setdefault("name", path.stem)
+    changes = {key.replace("__", "."): value for key, value in overrides.items()}
+    return validate_table(deep_merge(table, nest(changes)), source=str(path))
+
+
+def nest(dotted: Mapping[str, Any]) -> dict[str, Any]:
+    """{'a.b': 1} -> {'a': {'b': 1}}."""
+    nested: dict[str, Any] = {}
+    for key, value in dotted.items():
+        *parents, leaf = key.split(".")
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def with_changes(params: Params, changes: Mapping[str, Any], source: str = "") -> Params:
+    """A copy of `params` with dotted-key changes, validated like a scenario file."""
+    table = deep_merge(params.model_dump(), nest(changes))
+    return validate_table(table, source=source or f"changes to '{params.name}'")
+
+
+def validate_table(table: Mapping[str, Any], source: str) -> Params:
+    """Params from a plain table; every problem is named with its key and allowed values."""
+    try:
+        return Params.model_validate(table)
+    except ValidationError as exc:
+        problems = [describe_error(err) for err in exc.errors()]
+        raise ConfigError(f"{source}: " + "; ".join(problems)) from None
+
+
+def describe_error(err: Mapping[str, Any]) -> str:
+    """One readable sentence for one pydantic error."""
+    loc = [str(part) for part in err["loc"]]
+    key = ".".join(loc) or "(scenario)"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = allowed_keys(loc[:-1])
+        hint = difflib.get_close_matches(loc[-1], allowed, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        return f"unknown key '{key}'{suggestion} (allowed here: {', '.join(allowed)})"
+    value = err.get("input")
+    info = field_info(loc)
+    limits = allowed_range(info) if info else ""
+    message = err["msg"][0].lower() + err["msg"][1:]
+    shown = "" if kind == "missing" else f" = {value!r}"
+    return f"key '{key}'{shown}: {message}" + (f" (allowed: {limits})" if limits else "")
+
+
+def _walk(loc: list[str]) -> tuple[type[BaseModel] | None, str | None]:
+    """The model class holding the last key of `loc`, and that key."""
+    cls: Any = Params
+    for part in loc[:-1]:
+        if part.isdigit() or cls is None:
+            continue
+        field = cls.model_fields.get(part)
+        if field is None:
+            return _event_class(part), None
+        cls = _model_in(field.annotation)
+    return cls, loc[-1] if loc else None
+
+
+def _event_class(tag: str) -> type[BaseModel] | None:
+    from model.params import policy
+
+    classes = (
+        policy.RestrictionEvent,
+        policy.EasingEvent,
+        policy.ZoneExpansionEvent,
+        policy.CampaignEvent,
+    )
+    for cls in classes:
+        if cls.model_fields["kind"].annotation.__args__[0] == tag:
+            return cls
+    return None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_info(loc: list[str]) -> Any:
+    """The pydantic FieldInfo behind a location, if it is a known field."""
+    cls, key = _walk(loc)
+    if cls is None or key is None:
+        return None
+    return cls.model_fields.get(key)
+
+
+def allowed_keys(loc: list[str]) -> list[str]:
+    """The keys a table at `loc` accepts."""
+    cls, _ = _walk([*loc, "_"])
+    return sorted(cls.model_fields) if cls is not None else []
+
+
+def allowed_range(info: Any) -> str:
+    """'0 <= value <= 1 (share 0-1)' from a field's bounds and unit."""
+    lower = upper = ""
+    for meta in info.metadata:
+        if getattr(meta, "ge", None) is not None:
+            lower = f"{meta.ge:g} <= "
+        if getattr(meta, "gt", None) is not None:
+            lower = f"{meta.gt:g} < "
+        if getattr(meta, "le", None) is not None:
+            upper = f" <= {meta.le:g}"
+        if getattr(meta, "lt", None) is not None:
+            upper = f" < {meta.lt:g}"
+    unit = (info.json_schema_extra or {}).get("unit", "")
+    kind = getattr(info.annotation, "__name__", str(info.annotation))
+    text = f"{lower}value{upper}" if lower or upper else f"a {kind}"
+    return text + (f" ({unit})" if unit and unit != "-" else "")

@@ -1,0 +1,197 @@
+"""Policy parameters: restriction channels, fiscal programmes and dated events."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictStr, field_validator
+
+from model.calendar import parse_quarter
+from model.params.fields import Section, param
+
+MOF_2021 = "MoF-MIIT Cai Jian [2021] No.2 (shared/data central_fiscal_funds_key_little_giants)"
+MOF_2024 = "MoF-MIIT Cai Jian [2024] No.148 (shared/data subsidy_per_key_firm)"
+
+
+class RestrictionParams(Section):
+    """The two opposing channels of foreign technology restrictions."""
+
+    supply_cut: float = param(
+        0.6,
+        ge=0,
+        le=1,
+        unit="share of foreign supply",
+        doc="Share of a fully exposed buyer's foreign supply replaced by domestic suppliers",
+    )
+    tech_access_loss: float = param(
+        0.35,
+        ge=0,
+        le=1,
+        unit="share of technology access",
+        doc="Loss of foreign technology access of a fully exposed SME",
+    )
+    max_index: float = param(
+        1.0,
+        gt=0,
+        le=10,
+        unit="index",
+        doc="Ceiling of the cumulative restriction index",
+    )
+
+
+class FiscalProgramme(Section):
+    """A central award programme for key little giants, run in yearly batches."""
+
+    name: str = param("programme", unit="-", doc="Programme name")
+    first_batch_year: int = param(2021, ge=1990, le=2100, unit="year", doc="First batch")
+    last_batch_year: int = param(2023, ge=1990, le=2100, unit="year", doc="Last batch")
+    award_myuan: float = param(
+        6.0,
+        ge=0,
+        le=1e4,
+        unit="M yuan per firm",
+        doc="Award paid over the support period",
+        source=MOF_2024,
+    )
+    support_quarters: int = param(12, ge=1, le=80, unit="quarters", doc="Payment period")
+    batch_budget_myuan: float = param(
+        4_000.0,
+        ge=0,
+        le=1e8,
+        unit="M yuan per batch at 1:1",
+        doc="Awards committed per batch",
+    )
+    unlisted_only: bool = param(False, unit="flag", doc="Only unlisted firms are eligible")
+
+
+DEFAULT_PROGRAMMES = (
+    FiscalProgramme(
+        name="key_little_giants_2021",
+        first_batch_year=2021,
+        last_batch_year=2023,
+        batch_budget_myuan=4_000.0,
+    ),
+    FiscalProgramme(
+        name="key_little_giants_2024",
+        first_batch_year=2024,
+        last_batch_year=2026,
+        batch_budget_myuan=6_000.0,
+        unlisted_only=True,
+    ),
+)
+
+
+class FiscalParams(Section):
+    """Fiscal support: local certification awards and central programmes."""
+
+    national_award_myuan: float = param(
+        1.0,
+        ge=0,
+        le=1e3,
+        unit="M yuan per firm",
+        doc="One-off local award on national certification",
+    )
+    provincial_award_myuan: float = param(
+        0.2,
+        ge=0,
+        le=1e3,
+        unit="M yuan per firm",
+        doc="One-off local award on provincial listing",
+    )
+    programmes: tuple[FiscalProgramme, ...] = param(
+        DEFAULT_PROGRAMMES,
+        unit="-",
+        doc="Central key-little-giant programmes",
+        source=f"{MOF_2021}; {MOF_2024}",
+    )
+
+
+class DemographyParams(Section):
+    """Entry of new technology-based SMEs and exit."""
+
+    entry_rate: float = param(
+        0.025, ge=0, le=1, unit="share of pool per quarter", doc="New firms per quarter"
+    )
+    entrant_revenue_median_myuan: float = param(
+        3.0, gt=0, le=1e4, unit="M yuan per year", doc="Median revenue of an entrant"
+    )
+    exit_rate: float = param(
+        0.006,
+        ge=0,
+        le=1,
+        unit="per quarter",
+        doc="Baseline exit hazard of a mature firm",
+    )
+    young_exit_rate: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="per quarter",
+        doc="Extra exit hazard in the first 3 years",
+    )
+    insolvency_exit: float = param(
+        0.25,
+        ge=0,
+        le=1,
+        unit="probability per quarter",
+        doc="Exit chance when cash is negative",
+    )
+
+
+class TimeParams(Section):
+    """The simulated calendar; one step is one quarter."""
+
+    start: str = param("2019Q1", unit="quarter", doc="First simulated quarter")
+    end: str = param("2025Q4", unit="quarter", doc="Last simulated quarter")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _is_quarter(cls, value: str) -> str:
+        parse_quarter(value)
+        return value
+
+
+class _Event(Section):
+    quarter: StrictStr = Field(description="Quarter the event takes effect, like 2022Q4")
+    note: StrictStr = Field("", description="What happened and where it is reported")
+
+    @field_validator("quarter")
+    @classmethod
+    def _is_quarter(cls, value: str) -> str:
+        parse_quarter(value)
+        return value
+
+
+class RestrictionEvent(_Event):
+    """A tightening of foreign technology restrictions (adds to the index)."""
+
+    kind: Literal["restriction"]
+    severity: float = Field(ge=0, le=1, strict=True, description="Index points added")
+
+
+class EasingEvent(_Event):
+    """An easing of restrictions (subtracts from the index)."""
+
+    kind: Literal["easing"]
+    severity: float = Field(ge=0, le=1, strict=True, description="Index points removed")
+
+
+class ZoneExpansionEvent(_Event):
+    """New or enlarged national high-tech zones take in firms outside zones."""
+
+    kind: Literal["zone_expansion"]
+    share: float = Field(ge=0, le=1, strict=True, description="Share of non-zone firms taken in")
+
+
+class CampaignEvent(_Event):
+    """A policy push (targets, new measures) that makes qualifying firms apply."""
+
+    kind: Literal["campaign"]
+    level: Literal["innovative", "provincial", "national"]
+    boost: float = Field(ge=0, le=1, strict=True, description="Share of non-applicants won")
+
+
+Event = Annotated[
+    RestrictionEvent | EasingEvent | ZoneExpansionEvent | CampaignEvent,
+    Field(discriminator="kind"),
+]

@@ -1,0 +1,75 @@
+"""Running the economy: one seeded run -> tidy table; replicates with spawned seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+import numpy as np
+import pandas as pd
+
+from model.economy import Economy
+from model.params import Params
+
+TIDY_COLUMNS = ["scenario", "run_id", "seed", "quarter", "year", "variable", "value"]
+
+
+def replicate_seeds(base_seed: int, count: int) -> list[int]:
+    """Independent run seeds spawned from one base seed (numpy SeedSequence)."""
+    children = np.random.SeedSequence(base_seed).spawn(count)
+    return [int(child.generate_state(1, dtype=np.uint64)[0] >> 1) for child in children]
+
+
+def tidy(model: Economy, run_id: int = 0) -> pd.DataFrame:
+    """The model's collected reporters as a long table, one row per quarter x variable."""
+    wide = model.datacollector.get_model_vars_dataframe()
+    wide.insert(0, "quarter", model.quarter_labels)
+    long = wide.melt(id_vars="quarter", var_name="variable", value_name="value")
+    long = long[np.isfinite(long["value"].to_numpy(dtype=float))]
+    long.insert(0, "scenario", model.params.name)
+    long.insert(1, "run_id", run_id)
+    long.insert(2, "seed", model.seed)
+    long.insert(4, "year", long["quarter"].str[:4].astype(int))
+    return long.astype({"value": float, "run_id": int}).reset_index(drop=True)[TIDY_COLUMNS]
+
+
+def simulate(params: Params, seed: int = 0, run_id: int = 0) -> pd.DataFrame:
+    """Run one scenario with one seed to its end quarter; returns the tidy table."""
+    model = Economy(params, seed=seed)
+    model.run()
+    return tidy(model, run_id)
+
+
+def _simulate_job(job: tuple[Params, int, int]) -> pd.DataFrame:
+    params, seed, run_id = job
+    return simulate(params, seed=seed, run_id=run_id)
+
+
+def replicate(
+    params: Params,
+    seeds: int | Sequence[int] = 5,
+    base_seed: int = 20210101,
+    workers: int = 1,
+    on_done: Callable[[], None] | None = None,
+) -> pd.DataFrame:
+    """Several runs of one scenario, in-process or on local processes.
+
+    `seeds` is a count (seeds spawned from `base_seed`) or explicit seeds; run ids
+    follow the seed order, so results do not depend on `workers`.
+    """
+    seed_list = replicate_seeds(base_seed, seeds) if isinstance(seeds, int) else list(seeds)
+    jobs = [(params, seed, run_id) for run_id, seed in enumerate(seed_list)]
+    frames: dict[int, pd.DataFrame] = {}
+    if workers <= 1 or len(jobs) == 1:
+        for job in jobs:
+            frames[job[2]] = _simulate_job(job)
+            if on_done:
+                on_done()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_simulate_job, job): job[2] for job in jobs}
+            for future in as_completed(futures):
+                frames[futures[future]] = future.result()
+                if on_done:
+                    on_done()
+    return pd.concat([frames[i] for i in sorted(frames)], ignore_index=True)
