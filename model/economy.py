@@ -38,9 +38,13 @@ class Economy(mesa.Model):
 
     `Economy(params, seed=1)` builds the 2019Q1 state; each `step()` simulates one
     quarter; `datacollector` holds one row of model-level reporters per quarter.
+    With `track_cash_flows`, `ledger.net` keeps each firm's net cash flow of the
+    quarter (for checking the books; off by default for speed).
     """
 
-    def __init__(self, params: Params, seed: int | None = None) -> None:
+    def __init__(
+        self, params: Params, seed: int | None = None, track_cash_flows: bool = False
+    ) -> None:
         super().__init__(rng=seed)
         self.params = params
         self.seed = seed
@@ -49,7 +53,7 @@ class Economy(mesa.Model):
         self.entries = self.exits = 0
         self.cash_target = np.zeros(0)
         self.quarter_labels: list[str] = []
-        self.ledger = Ledger()
+        self.ledger = Ledger(track_firms=track_cash_flows)
         self.population = self._found_population()
         self.buyers = LargeFirms(params, self.rng)
         self.links = Links(len(self.buyers))

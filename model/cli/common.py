@@ -1,0 +1,62 @@
+"""Pieces shared by commands: output folders, progress bars, worker counts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from model.errors import ConfigError
+
+console = Console(stderr=True)
+
+
+def default_workers() -> int:
+    """All cores of this machine."""
+    return max(1, os.cpu_count() or 1)
+
+
+def prepare_out_dir(out: Path, overwrite: bool, marker: str = "results.parquet") -> Path:
+    """An output folder that may be written: refuse to replace results unless asked."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: exists and is not a folder")
+    if (out / marker).exists() and not overwrite:
+        raise ConfigError(
+            f"{out}: already holds results ({marker}); pass --overwrite to replace them "
+            "or --out to write elsewhere"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def clear_figures(out: Path) -> None:
+    """Remove an earlier report's figures so no stale chart survives an overwrite."""
+    shutil.rmtree(out / "figures", ignore_errors=True)
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[], None]]:
+    """A rich progress bar over `total` runs; yields the function that advances it."""
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda: progress.advance(task)
