@@ -96,7 +96,7 @@ class ProvincialRules(Section):
         3, ge=1, le=20, unit="years", doc="Years before a review", source=MEASURES
     )
     awareness: Awareness = param(
-        Awareness(initial=0.1, external=0.02, imitation=0.5),
+        Awareness(initial=0.065, external=0.02, imitation=0.67),
         unit="-",
         doc="Applications",
     )
@@ -204,7 +204,7 @@ class NationalRules(Section):
         doc="R&D spend at which a firm runs its own R&D institution (required)",
     )
     approval: float = param(
-        0.6, ge=0, le=1, unit="probability", doc="Approval of a valid application"
+        0.59, ge=0, le=1, unit="probability", doc="Approval of a valid application"
     )
     priority_bonus: float = param(
         1.0,
@@ -232,7 +232,7 @@ class NationalRules(Section):
         source="shared/data lg_validity_years",
     )
     awareness: Awareness = param(
-        Awareness(initial=0.05, external=0.15, imitation=0.5),
+        Awareness(initial=0.05, external=0.15, imitation=0.1),
         unit="-",
         doc="Applications",
     )

@@ -70,7 +70,7 @@ class InnovationParams(Section):
         0.8, ge=0, le=1, unit="share", doc="Share of fiscal grants spent on R&D"
     )
     excess_cash_rd_share: float = param(
-        0.02,
+        0.012,
         ge=0,
         le=1,
         unit="share per quarter",
@@ -84,11 +84,11 @@ class InnovationParams(Section):
         doc="Margin above a certification R&D threshold that applying firms aim for",
     )
     max_rd_intensity: float = param(
-        0.3,
+        0.12,
         ge=0,
         le=1,
         unit="share of revenue",
-        doc="Highest R&D intensity a firm adapts to for a certification",
+        doc="Highest R&D intensity a firm will budget to meet a certification threshold",
     )
     adaptation_speed: float = param(
         0.6,

@@ -79,7 +79,7 @@ DEFAULT_SECTORS = (
     Sector(
         name="intelligent_equipment",
         pool_share=0.20,
-        foundational_share=0.50,
+        foundational_share=0.65,
         foreign_tech_reliance=0.35,
         foreign_supply_share=0.30,
         large_firm_share=0.18,
@@ -103,7 +103,7 @@ DEFAULT_SECTORS = (
     Sector(
         name="new_energy_vehicles",
         pool_share=0.10,
-        foundational_share=0.30,
+        foundational_share=0.40,
         foreign_tech_reliance=0.25,
         foreign_supply_share=0.20,
         large_firm_share=0.12,
@@ -111,7 +111,7 @@ DEFAULT_SECTORS = (
     Sector(
         name="green_environmental",
         pool_share=0.06,
-        foundational_share=0.30,
+        foundational_share=0.40,
         foreign_tech_reliance=0.15,
         foreign_supply_share=0.15,
         large_firm_share=0.06,
@@ -141,7 +141,7 @@ class PopulationParams(Section):
         doc="Median annual revenue of pool firms",
     )
     revenue_sigma: float = param(
-        1.25, ge=0, le=4, unit="log points", doc="Std. dev. of log revenue across firms"
+        1.16, ge=0, le=4, unit="log points", doc="Std. dev. of log revenue across firms"
     )
     age_mean_years: float = param(
         8.0,
@@ -152,7 +152,7 @@ class PopulationParams(Section):
         source="PatSnap 2022: little giants average 13 years; pool younger (hand-set)",
     )
     rd_intensity_mean: float = param(
-        0.045,
+        0.0445,
         ge=0,
         le=0.5,
         unit="share of revenue",
@@ -169,7 +169,7 @@ class PopulationParams(Section):
         0.7, ge=0, le=1, unit="share 0-1", doc="Share of pool firms at key chain links"
     )
     zone_share: float = param(
-        0.28,
+        0.27,
         ge=0,
         le=1,
         unit="share 0-1",
@@ -191,7 +191,7 @@ class PopulationParams(Section):
         doc="Mean share of revenue from the main business (Beta across firms)",
     )
     niche_market_multiple: float = param(
-        11.0,
+        9.7,
         gt=1,
         le=1e4,
         unit="x firm revenue",

@@ -37,15 +37,12 @@ def required_rd_intensity(pop: Population, params: Params) -> np.ndarray:
 
 
 def budget_rd(model: Economy) -> None:
-    """Yearly R&D budgets: firms preparing an application close part of the gap
-    between their R&D intensity and the list's threshold (plus a margin)."""
+    """Yearly R&D budgets: firms preparing an application close part of the gap between
+    their R&D intensity and the list's threshold (plus a margin), if it is within reach."""
     pop, inn = model.population, model.params.innovation
     view = pop.rows(np.flatnonzero(pop.preparing > 0))
-    target = np.minimum(
-        required_rd_intensity(view, model.params) + inn.adaptation_margin,
-        inn.max_rd_intensity,
-    )
-    gap = np.maximum(target - view.rd_intensity, 0.0)
+    required = required_rd_intensity(view, model.params) + inn.adaptation_margin
+    gap = np.maximum(required - view.rd_intensity, 0.0) * (required <= inn.max_rd_intensity)
     pop.rd_intensity[view.rows] += inn.adaptation_speed * gap
 
 
