@@ -22,11 +22,11 @@ class Ledger:
         self.net = np.zeros(n_firms if self.track_firms else 0)
         self.totals = {}
 
-    def record(self, **flows: np.ndarray) -> None:
-        """Add signed flows (M yuan, + into the firm) by channel name."""
+    def record(self, rows: slice | None = None, **flows: np.ndarray) -> None:
+        """Add signed flows (M yuan, + into the firm) by channel, for all firms or `rows`."""
         for channel, amount in flows.items():
             if self.track_firms:
-                self.net += amount
+                self.net[rows if rows is not None else slice(None)] += amount
             self.totals[channel] = self.totals.get(channel, 0.0) + float(np.sum(amount))
 
     def total(self, channel: str) -> float:

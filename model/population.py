@@ -8,10 +8,14 @@ Assigning to a column (`pop.cash = x`) writes into the backing buffer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
+
+# Rows per block for per-firm arithmetic: a block's columns stay in the CPU cache,
+# which makes chains of numpy operations about 2-3 times faster than whole arrays.
+BLOCK_ROWS = 32_768
 
 DEAD, NONE, INNOVATIVE, PROVINCIAL, NATIONAL = -1, 0, 1, 2, 3
 STATUS_NAMES = {
@@ -135,9 +139,14 @@ class Population:
         self._refresh_views()
         return new_index
 
-    def rows(self, rows: np.ndarray) -> RowView:
-        """The same attributes restricted to some rows (read-only, computed lazily)."""
+    def rows(self, rows: np.ndarray | slice) -> RowView:
+        """The same attributes restricted to some rows (computed lazily)."""
         return RowView(self, rows)
+
+    def blocks(self, size: int = BLOCK_ROWS) -> Iterator[RowView]:
+        """Consecutive slices of rows, for long per-firm arithmetic done block by block."""
+        for start in range(0, self.n, size):
+            yield RowView(self, slice(start, min(start + size, self.n)))
 
     # Derived quantities used by several phases -------------------------------
     @property
@@ -177,18 +186,23 @@ class Population:
 
 
 class RowView:
-    """A subset of firms that answers like a Population: columns and derived quantities.
+    """Some firms (an index array or a slice of rows) that answer like a Population.
 
     Rules written for the whole population run unchanged on a pre-filtered
-    subset, which is much cheaper when few firms are candidates.
+    subset, which is much cheaper when few firms are candidates. With a slice,
+    columns are views: assigning to one (`view.cash = x`, `view.cash += x`)
+    writes through to the population. Blocks of rows (`Population.blocks`) let
+    long per-firm arithmetic run on cache-sized pieces.
     """
 
-    def __init__(self, population: Population, rows: np.ndarray) -> None:
-        self._population = population
-        self.rows = rows
-        self._cache: dict[str, np.ndarray] = {}
+    def __init__(self, population: Population, rows: np.ndarray | slice) -> None:
+        object.__setattr__(self, "_population", population)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "_cache", {})
 
     def __len__(self) -> int:
+        if isinstance(self.rows, slice):
+            return len(range(*self.rows.indices(len(self._population))))
         return len(self.rows)
 
     def __getattr__(self, name: str) -> Any:
@@ -202,6 +216,15 @@ class RowView:
         if callable(derived):
             return derived.__get__(self)
         raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in COLUMNS:
+            raise AttributeError(f"cannot set '{name}' on a RowView")
+        if not isinstance(self.rows, slice):
+            raise TypeError("only slice views write through; index the population instead")
+        view = self.__getattr__(name)
+        if value is not view:
+            view[...] = value
 
     def expand(self, values: np.ndarray, fill: Any = False) -> np.ndarray:
         """Spread values for the subset back over the whole population."""

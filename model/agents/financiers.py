@@ -47,10 +47,15 @@ class Bank(mesa.Agent):
     def lend(self, pop: Population, need: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Bank loans to firms short of cash; certification raises the approval chance."""
         r = self.rules
-        approval = r.approval + (r.certified_approval - r.approval) * (pop.status >= PROVINCIAL)
-        served = rng.random(len(pop), dtype=np.float32) < approval
-        loans = np.minimum(need, self.credit_headroom(pop))
-        loans *= served
+        draws = rng.random(len(pop), dtype=np.float32)
+        loans = np.zeros(len(pop))
+        for firms in pop.blocks():
+            rows = firms.rows
+            approval = r.approval + (r.certified_approval - r.approval) * (
+                firms.status >= PROVINCIAL
+            )
+            served = draws[rows] < approval
+            loans[rows] = np.minimum(need[rows], self.credit_headroom(firms)) * served
         self.paid = float(loans.sum())
         return loans
 
@@ -90,7 +95,10 @@ class VentureCapital(mesa.Agent):
     def invest(self, pop: Population, rng: np.random.Generator) -> np.ndarray:
         """Rounds closed this quarter, rationed by the private money available."""
         r = self.rules
-        wins = np.flatnonzero(rng.random(len(pop), dtype=np.float32) < self.round_chance(pop))
+        chance = np.zeros(len(pop))
+        for firms in pop.blocks():
+            chance[firms.rows] = self.round_chance(firms)
+        wins = np.flatnonzero(rng.random(len(pop), dtype=np.float32) < chance)
         size = np.maximum(r.min_round_myuan, r.round_to_revenue * 4.0 * pop.revenue[wins])
         order = rng.permutation(len(wins))
         funded = np.cumsum(size[order]) <= self.quarterly_capacity

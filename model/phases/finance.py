@@ -6,47 +6,64 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.population import Population
+from model.population import Population, RowView
 
 if TYPE_CHECKING:
     from model.economy import Economy
     from model.params import Params
 
 
-def desired_cash(pop: Population, params: Params) -> np.ndarray:
+def desired_cash(firms: Population | RowView, params: Params) -> np.ndarray:
     """Cash a firm wants to hold: a buffer of quarters of costs and planned R&D."""
-    planned = pop.rd_intensity * pop.revenue
-    planned += pop.opex
+    planned = firms.rd_intensity * firms.revenue
+    planned += firms.opex
     planned *= params.finance.bank.cash_buffer_quarters
     return planned
 
 
-def pay_programme_awards(model: Economy) -> np.ndarray:
-    """Quarterly instalments of the central key-little-giant awards."""
-    pop = model.population
-    return pop.support_payment * (pop.support_until >= model.quarter)
+def plan(model: Economy) -> np.ndarray:
+    """Award instalments into `grants`, the cash target, and each firm's cash need."""
+    pop, need = model.population, np.zeros(len(model.population))
+    model.cash_target = np.zeros(len(pop))
+    for firms in pop.blocks():
+        firms.grants = firms.support_payment * (firms.support_until >= model.quarter)
+        target = desired_cash(firms, model.params)
+        model.cash_target[firms.rows] = target
+        need[firms.rows] = np.maximum(target - firms.cash, 0.0)
+    return need
+
+
+def book(model: Economy, firms: RowView, flows: dict[str, np.ndarray]) -> None:
+    """Add one block's new money to cash, debt and equity, and to the ledger."""
+    loans, pledged, ipo = flows["bank"], flows["ip_pledge"], flows["ipo"]
+    venture = flows["guidance_fund"] + flows["vc"]
+    firms.vc_backed |= venture > 0
+    firms.listed |= ipo > 0
+    equity = venture + ipo
+    firms.bank_debt += loans
+    firms.ip_debt += pledged
+    firms.equity_raised += equity
+    firms.equity_ytd += equity
+    firms.cash += firms.grants + loans + pledged + equity
+    model.ledger.record(rows=firms.rows, fiscal=firms.grants, **flows)
 
 
 def raise_funds(model: Economy) -> None:
     """Each financier acts in turn; cash, debt and equity change by what they pay."""
     pop, rng = model.population, model.rng
-    installments = pay_programme_awards(model)
-    pop.grants = installments
-    model.cash_target = desired_cash(pop, model.params)
-    need = np.maximum(model.cash_target - pop.cash, 0.0)
+    need = plan(model)
     loans = model.bank.lend(pop, need, rng)
     pledged = model.bank.pledge(pop, need - loans, rng)
     fund, crowded_in = model.guidance_fund.invest(pop, rng, model.year)
     rounds = model.vc.invest(pop, rng)
     ipo = model.vc.list_firms(pop, rng)
-    equity = fund + crowded_in + rounds
-    pop.vc_backed |= equity > 0
-    pop.listed |= ipo > 0
-    equity += ipo
-    pop.bank_debt += loans
-    pop.ip_debt += pledged
-    pop.equity_raised += equity
-    pop.equity_ytd += equity
-    pop.cash += installments + loans + pledged + equity
-    model.ledger.record(fiscal=installments, bank=loans, ip_pledge=pledged)
-    model.ledger.record(guidance_fund=fund, vc=crowded_in + rounds, ipo=ipo)
+    for firms in pop.blocks():
+        rows = firms.rows
+        flows = {
+            "bank": loans[rows],
+            "ip_pledge": pledged[rows],
+            "guidance_fund": fund[rows],
+            "vc": crowded_in[rows] + rounds[rows],
+            "ipo": ipo[rows],
+        }
+        book(model, firms, flows)

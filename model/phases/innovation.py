@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.population import INNOVATIVE, NATIONAL, PROVINCIAL, Population
+from model.population import INNOVATIVE, NATIONAL, PROVINCIAL, Population, RowView
 
 if TYPE_CHECKING:
     from model.economy import Economy
@@ -46,25 +46,33 @@ def budget_rd(model: Economy) -> None:
     pop.rd_intensity[view.rows] += inn.adaptation_speed * gap
 
 
-def spend_on_rd(model: Economy) -> np.ndarray:
+def spend_on_rd(firms: RowView, cash_target: np.ndarray, params: Params) -> np.ndarray:
     """R&D this quarter: intensity x sales + grants + part of surplus cash, within cash.
 
     Exited firms have no sales, grants or cash target, and spend nothing.
     """
-    pop, inn = model.population, model.params.innovation
-    surplus = np.maximum(pop.cash - model.cash_target, 0.0)
-    surplus *= inn.excess_cash_rd_share
-    surplus += pop.rd_intensity * pop.revenue
-    surplus += inn.grant_rd_share * pop.grants
-    return np.clip(surplus, 0.0, np.maximum(pop.cash, 0.0)) * pop.alive
+    inn = params.innovation
+    rd = np.maximum(firms.cash - cash_target, 0.0)
+    rd *= inn.excess_cash_rd_share
+    rd += firms.rd_intensity * firms.revenue
+    rd += inn.grant_rd_share * firms.grants
+    return np.clip(rd, 0.0, np.maximum(firms.cash, 0.0)) * firms.alive
 
 
-def file_patents(model: Economy) -> None:
-    """New invention patents ~ Poisson(a K^beta x foreign technology access)."""
-    pop, inn = model.population, model.params.innovation
-    rate = inn.patent_scale * np.power(pop.rd_stock, inn.patent_elasticity) * pop.tech_access
-    pop.patents_new = model.rng.poisson(rate * pop.alive)
-    pop.patents += pop.patents_new
+def accumulate(firms: RowView, rd: np.ndarray, params: Params) -> np.ndarray:
+    """Pay for R&D, add it to the knowledge stock; returns the patent filing rate.
+
+    K' = K (1 - delta)^(1/4) + R&D; patent rate a K'^beta x foreign technology access.
+    """
+    inn = params.innovation
+    firms.cash -= rd
+    firms.rd_q3, firms.rd_q2, firms.rd_q1 = firms.rd_q2, firms.rd_q1, firms.rd_spend
+    firms.rd_spend = rd
+    firms.rd_ytd += rd
+    firms.rd_stock = firms.rd_stock * (1.0 - inn.knowledge_depreciation) ** 0.25 + rd
+    rate = np.power(firms.rd_stock, inn.patent_elasticity)
+    rate *= inn.patent_scale * firms.tech_access
+    return rate * firms.alive
 
 
 def drop_patents(model: Economy) -> None:
@@ -73,27 +81,27 @@ def drop_patents(model: Economy) -> None:
     pop.patents -= model.rng.binomial(pop.patents, model.params.innovation.patent_lapse_rate)
 
 
-def learn(model: Economy) -> None:
+def learn(firms: RowView, params: Params) -> None:
     """Capability moves towards what knowledge supports and grows with customers."""
-    pop, inn = model.population, model.params.innovation
-    knowledge_level = pop.rd_stock / (pop.rd_stock + inn.knowledge_half_myuan)
-    from_knowledge = inn.capability_speed * pop.tech_access * (knowledge_level - pop.capability)
-    customers = np.minimum(pop.customers, inn.max_learning_customers)
-    from_customers = inn.customer_learning * customers * (1.0 - pop.capability)
-    pop.capability = np.clip(pop.capability + from_knowledge + from_customers, 0.0, 1.0)
+    inn = params.innovation
+    knowledge_level = firms.rd_stock / (firms.rd_stock + inn.knowledge_half_myuan)
+    change = inn.capability_speed * firms.tech_access * (knowledge_level - firms.capability)
+    customers = np.minimum(firms.customers, inn.max_learning_customers)
+    change += inn.customer_learning * customers * (1.0 - firms.capability)
+    firms.capability = np.clip(firms.capability + change, 0.0, 1.0)
 
 
 def invest_and_patent(model: Economy) -> None:
     """The quarter's innovation: spend, accumulate knowledge, patent, learn."""
-    pop, inn = model.population, model.params.innovation
-    rd = spend_on_rd(model)
-    pop.cash -= rd
-    model.ledger.record(rd=-rd)
-    pop.rd_q3, pop.rd_q2, pop.rd_q1 = pop.rd_q2, pop.rd_q1, pop.rd_spend
-    pop.rd_spend = rd
-    pop.rd_ytd += rd
-    pop.rd_stock = pop.rd_stock * (1.0 - inn.knowledge_depreciation) ** 0.25 + rd
-    file_patents(model)
+    pop, params = model.population, model.params
+    rate = np.zeros(len(pop))
+    for firms in pop.blocks():
+        rd = spend_on_rd(firms, model.cash_target[firms.rows], params)
+        model.ledger.record(rows=firms.rows, rd=-rd)
+        rate[firms.rows] = accumulate(firms, rd, params)
+    pop.patents_new = model.rng.poisson(rate)
+    pop.patents += pop.patents_new
     if model.quarter_of_year == 4:
         drop_patents(model)
-    learn(model)
+    for firms in pop.blocks():
+        learn(firms, params)

@@ -6,28 +6,29 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.population import RowView
+
 if TYPE_CHECKING:
     from model.economy import Economy
+    from model.params import Params
 
 
-def technology_access(model: Economy) -> np.ndarray:
+def technology_access(index: float, exposure: np.ndarray, loss: float) -> np.ndarray:
     """Foreign technology access: 1 - loss * min(1, restriction index * exposure)."""
-    pop, r = model.population, model.params.restrictions
-    hit = np.minimum(model.policy.restriction_index * pop.exposure, 1.0)
-    return 1.0 - r.tech_access_loss * hit
+    return 1.0 - loss * np.minimum(index * exposure, 1.0)
 
 
-def grow_own_market(model: Economy) -> None:
+def grow_own_market(firms: RowView, shock: np.ndarray, params: Params) -> None:
     """Gibrat growth of own-market sales, faster for more capable firms.
 
-    log size grows by (market growth + premium x capability) / 4 + sigma x N(0, 1);
-    exited firms have size 0 and stay there.
+    log size grows by (market growth + premium x capability) / 4 + sigma x shock,
+    with shock ~ N(0, 1); exited firms have size 0 and stay there.
     """
-    pop, p = model.population, model.params.production
-    growth = model.rng.standard_normal(len(pop), dtype=np.float32) * p.revenue_volatility
-    growth += (p.market_growth / 4.0) + (p.capability_premium / 4.0) * pop.capability
-    np.multiply(pop.size, np.exp(growth), out=pop.size)
-    pop.niche_market *= (1.0 + p.niche_growth) ** 0.25
+    p = params.production
+    growth = shock * p.revenue_volatility
+    growth += (p.market_growth / 4.0) + (p.capability_premium / 4.0) * firms.capability
+    firms.size *= np.exp(growth)
+    firms.niche_market *= (1.0 + p.niche_growth) ** 0.25
 
 
 def customer_sales(model: Economy) -> np.ndarray:
@@ -47,32 +48,43 @@ def customer_sales(model: Economy) -> np.ndarray:
     return pop.size * np.bincount(sme, weights=per_size[buyer], minlength=len(pop))
 
 
-def produce(model: Economy) -> None:
-    """Sell, pay costs, interest, principal and investment; book the cash flows."""
-    pop, p = model.population, model.params.production
-    bank = model.params.finance.bank
-    pop.tech_access = technology_access(model)
-    grow_own_market(model)
-    np.add(pop.size, customer_sales(model), out=pop.revenue)
-    cost_share = (1.0 - p.base_margin) - p.capability_margin * pop.capability
-    cost_share -= p.zone_cost_saving * pop.zone
-    np.multiply(pop.revenue, cost_share, out=pop.opex)
-    interest = (pop.bank_debt + pop.ip_debt) * (bank.interest_rate / 4.0)
-    bank_repaid = pop.bank_debt * bank.repayment_rate
-    ip_repaid = pop.ip_debt * bank.repayment_rate
-    depreciation = pop.fixed_assets * (1.0 - (1.0 - p.depreciation) ** 0.25)
-    investment = np.maximum(p.capital_output_ratio * 4.0 * pop.revenue - pop.fixed_assets, 0.0)
+def settle_quarter(model: Economy, firms: RowView, sales_to_customers: np.ndarray) -> None:
+    """Revenue, costs, interest, principal and investment of some firms; book the flows."""
+    p, bank = model.params.production, model.params.finance.bank
+    firms.revenue = firms.size + sales_to_customers
+    cost_share = (1.0 - p.base_margin) - p.capability_margin * firms.capability
+    cost_share -= p.zone_cost_saving * firms.zone
+    firms.opex = firms.revenue * cost_share
+    interest = (firms.bank_debt + firms.ip_debt) * (bank.interest_rate / 4.0)
+    bank_repaid = firms.bank_debt * bank.repayment_rate
+    ip_repaid = firms.ip_debt * bank.repayment_rate
+    depreciation = firms.fixed_assets * (1.0 - (1.0 - p.depreciation) ** 0.25)
+    investment = np.maximum(p.capital_output_ratio * 4.0 * firms.revenue - firms.fixed_assets, 0)
     investment *= p.investment_speed
-    pop.fixed_assets += investment
+    firms.fixed_assets += investment
     capex = investment + depreciation
-    pop.cash += pop.revenue - pop.opex - interest - bank_repaid - ip_repaid - capex
-    pop.bank_debt -= bank_repaid
-    pop.ip_debt -= ip_repaid
-    pop.rev_ytd += pop.revenue
+    firms.cash += firms.revenue - firms.opex - interest - bank_repaid - ip_repaid - capex
+    firms.bank_debt -= bank_repaid
+    firms.ip_debt -= ip_repaid
+    firms.rev_ytd += firms.revenue
     model.ledger.record(
-        revenue=pop.revenue,
-        opex=-pop.opex,
+        rows=firms.rows,
+        revenue=firms.revenue,
+        opex=-firms.opex,
         interest=-interest,
         repayment=-(bank_repaid + ip_repaid),
         capex=-capex,
     )
+
+
+def produce(model: Economy) -> None:
+    """The quarter's production: grow, sell to customers, settle the books."""
+    pop, params = model.population, model.params
+    shocks = model.rng.standard_normal(len(pop), dtype=np.float32)
+    index, loss = model.policy.restriction_index, params.restrictions.tech_access_loss
+    for firms in pop.blocks():
+        firms.tech_access = technology_access(index, firms.exposure, loss)
+        grow_own_market(firms, shocks[firms.rows], params)
+    sales = customer_sales(model)
+    for firms in pop.blocks():
+        settle_quarter(model, firms, sales[firms.rows])
