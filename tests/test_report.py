@@ -1,0 +1,187 @@
+"""The report: files it writes, numbers it shows, and results holding several scenarios."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from model import load_scenario, replicate
+from model.charts import CHARTS, plot_variable, quarter_time
+from model.observed import TARGETS, fit_table
+from model.report import (
+    describe,
+    fit_markdown,
+    format_band,
+    format_value,
+    key_figures,
+    write_report,
+)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+FIT_HEADING = "Fit to observed facts"
+
+
+@pytest.fixture(scope="module")
+def results() -> pd.DataFrame:
+    """A small real baseline: scale 0.02, two seeds."""
+    return replicate(load_scenario("baseline", scale=0.02), seeds=2)
+
+
+@pytest.fixture(scope="module")
+def two_scenarios(results: pd.DataFrame) -> pd.DataFrame:
+    """The baseline plus a second run under another scenario label."""
+    other = replicate(load_scenario("baseline", scale=0.02, name="alternative"), seeds=2)
+    return pd.concat([results, other], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def report(results: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report for `results`, written once for the module (drawing charts takes seconds)."""
+    out = tmp_path_factory.mktemp("report")
+    return write_report(results, out, title="Baseline test", notes=["A note."])
+
+
+def tables(markdown: str, heading: str) -> list[list[list[str]]]:
+    """Body rows (cells as strings) of the table under each '## <heading>...' section."""
+    found = []
+    for section in re.split(r"^## ", markdown, flags=re.MULTILINE)[1:]:
+        if section.startswith(heading):
+            lines = [ln for ln in section.splitlines() if ln.startswith("| ")]
+            found.append([[c.strip() for c in ln.strip("| ").split(" | ")] for ln in lines[2:]])
+    return found
+
+
+def shown_number(cell: str) -> float:
+    """'18,790' -> 18790.0, '33.3 million yuan' -> 33.3, '51.1%' -> 51.1."""
+    return float(re.match(r"[-+]?[\d,]+(?:\.\d+)?", cell).group().replace(",", ""))
+
+
+def target_mean(results: pd.DataFrame, variable: str, quarter: str) -> float:
+    rows = results[(results["variable"] == variable) & (results["quarter"] == quarter)]
+    return float(rows["value"].mean())
+
+
+def test_report_embeds_every_figure_and_each_is_a_real_png(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    embedded = IMAGE_LINK.findall(text)
+    assert len(embedded) == len(CHARTS) == 8
+    for link in embedded:
+        png = report.parent / link
+        assert png.is_file(), link
+        assert png.read_bytes()[:8] == PNG_MAGIC
+        assert png.stat().st_size > 10_000  # a drawn chart, not an empty canvas
+    written = {p.name for p in (report.parent / "figures").iterdir()}
+    assert written == {Path(link).name for link in embedded}  # the report names every file
+    assert text.startswith("# Baseline test\n") and "- A note." in text
+
+
+def test_fit_table_has_one_row_per_target_in_order(report: Path) -> None:
+    (fit,) = tables(report.read_text(encoding="utf-8"), FIT_HEADING)
+    assert len(fit) == len(TARGETS)
+    assert [(row[0], row[1]) for row in fit] == [
+        (describe(t.variable)[0], t.quarter) for t in TARGETS
+    ]
+    assert all(row[-1] in {"✓", "✗"} for row in fit)
+
+
+def test_fit_table_model_means_match_the_results(results: pd.DataFrame, report: Path) -> None:
+    (fit,) = tables(report.read_text(encoding="utf-8"), FIT_HEADING)
+    rows = {(row[0], row[1]): row for row in fit}
+
+    def shown(variable: str, quarter: str) -> list[str]:
+        return rows[(describe(variable)[0], quarter)]
+
+    giants = shown("national_little_giants", "2025Q4")
+    assert giants[2] == "17,600"  # observed, with a thousands separator
+    mean = target_mean(results, "national_little_giants", "2025Q4")
+    assert abs(shown_number(giants[3]) - mean) <= 0.5  # shown in whole firms
+    rd = shown("lg_rd_spend_mean_yuan", "2024Q4")
+    assert rd[2] == "30.0 million yuan" and rd[3].endswith(" million yuan")
+    mean = target_mean(results, "lg_rd_spend_mean_yuan", "2024Q4")
+    assert abs(shown_number(rd[3]) - mean / 1e6) <= 0.051  # one decimal
+    zone = shown("lg_share_high_tech_zone", "2025Q4")
+    (target,) = [t for t in TARGETS if t.variable == "lg_share_high_tech_zone"]
+    share = target_mean(results, "lg_share_high_tech_zone", "2025Q4")
+    assert zone[3].endswith("%") and abs(shown_number(zone[3]) - 100 * share) <= 0.051
+    assert zone[5].endswith(" pp")
+    assert abs(shown_number(zone[5]) - 100 * (share - target.observed)) <= 0.051
+
+
+@pytest.fixture(scope="module")
+def uneven(results: pd.DataFrame) -> pd.DataFrame:
+    """Three runs where mean and median differ: run 0 once more under a new run id.
+
+    With two runs the median equals the mean, so it could not tell them apart.
+    """
+    extra = results[results["run_id"] == 0].assign(run_id=2, seed=-1)
+    return pd.concat([results, extra], ignore_index=True)
+
+
+def test_fit_table_shows_the_mean_and_key_figures_the_median(uneven: pd.DataFrame) -> None:
+    last = uneven[
+        (uneven["variable"] == "national_little_giants") & (uneven["quarter"] == "2025Q4")
+    ]["value"]
+    assert abs(last.mean() - last.median()) > 1  # the check below can tell them apart
+    fit = fit_markdown(fit_table(uneven))
+    (row,) = [r for r in fit.splitlines() if r.startswith("| National little giants | 2025Q4 ")]
+    assert abs(shown_number(row.split(" | ")[3]) - last.mean()) <= 0.5
+    (key,) = tables("## Key figures\n" + key_figures(uneven), "Key figures")
+    (row,) = [r for r in key if r[0] == "National little giants"]
+    assert abs(shown_number(row[1]) - last.median()) <= 0.5
+
+
+def test_two_scenarios_give_one_colour_each_and_one_fit_table_each(
+    two_scenarios: pd.DataFrame, tmp_path: Path
+) -> None:
+    fig = plot_variable(two_scenarios, "national_little_giants")
+    assert isinstance(fig, Figure)
+    colours = {line.get_color() for line in fig.axes[0].get_lines()}
+    assert len(colours) == 2
+    path = write_report(two_scenarios, tmp_path, title="Two scenarios")
+    fits = tables(path.read_text(encoding="utf-8"), FIT_HEADING)
+    assert len(fits) == 2 and all(len(fit) == len(TARGETS) for fit in fits)
+    assert f"## {FIT_HEADING}: baseline" in path.read_text(encoding="utf-8")
+    assert f"## {FIT_HEADING}: alternative" in path.read_text(encoding="utf-8")
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_no_temporary_files_remain(report: Path) -> None:
+    leftovers = [p for p in report.parent.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_empty_results_are_refused(tmp_path: Path) -> None:
+    empty = pd.DataFrame(
+        columns=["scenario", "run_id", "seed", "quarter", "year", "variable", "value"]
+    )
+    with pytest.raises(ValueError, match="empty"):
+        write_report(empty, tmp_path, title="Nothing")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "shown"),
+    [
+        (18_604.4, "firms", "18,604"),
+        (0.4567, "share", "45.7%"),
+        (33_640_000.0, "yuan", "33.6 million yuan"),
+        (1_352_000_000_000.0, "yuan", "1,352.0 billion yuan"),
+        (26.64, "number", "26.6"),
+        (float("nan"), "firms", "—"),
+    ],
+)
+def test_numbers_are_formatted_for_people(value: float, kind: str, shown: str) -> None:
+    assert format_value(value, kind) == shown
+
+
+def test_a_yuan_band_uses_one_unit() -> None:
+    assert format_band(900_000_000.0, 1_200_000_000.0, "yuan") == "0.9–1.2 billion yuan"
+
+
+def test_quarters_become_real_time() -> None:
+    assert quarter_time(["2021Q1", "2021Q3", "2025Q4"]).tolist() == [2021.0, 2021.5, 2025.75]
