@@ -7,12 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.calendar import parse_quarter
-from model.params.policy import (
-    CampaignEvent,
-    EasingEvent,
-    RestrictionEvent,
-    ZoneExpansionEvent,
-)
+from model.params.policy import Campaign, RestrictionEvent, ZoneExpansion
 
 if TYPE_CHECKING:
     from model.economy import Economy
@@ -24,7 +19,8 @@ class Policy:
     def __init__(self, model: Economy) -> None:
         self.model = model
         self.schedule: dict[int, list] = {}
-        for event in model.params.events:
+        p = model.params
+        for event in (*p.restrictions.events, *p.zones.expansions, *p.certification.campaigns):
             self.schedule.setdefault(parse_quarter(event.quarter), []).append(event)
         self.restriction_index = 0.0
 
@@ -38,12 +34,11 @@ class Policy:
     def _apply(self, event: object) -> None:
         cap = self.model.params.restrictions.max_index
         if isinstance(event, RestrictionEvent):
-            self.restriction_index = min(cap, self.restriction_index + event.severity)
-        elif isinstance(event, EasingEvent):
-            self.restriction_index = max(0.0, self.restriction_index - event.severity)
-        elif isinstance(event, ZoneExpansionEvent):
+            change = event.severity if event.kind == "restriction" else -event.severity
+            self.restriction_index = min(cap, max(0.0, self.restriction_index + change))
+        elif isinstance(event, ZoneExpansion):
             self._expand_zones(event.share)
-        elif isinstance(event, CampaignEvent):
+        elif isinstance(event, Campaign):
             self.model.government.campaign(event.level, event.boost)
 
     def _expand_zones(self, share: float) -> None:

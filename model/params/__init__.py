@@ -16,10 +16,10 @@ from model.params.innovation import InnovationParams
 from model.params.markets import LargeFirmParams, MatchingParams, ProductionParams
 from model.params.policy import (
     DemographyParams,
-    Event,
     FiscalParams,
     RestrictionParams,
     TimeParams,
+    ZoneParams,
 )
 from model.params.population import PopulationParams
 
@@ -50,7 +50,7 @@ class Params(Section):
     )
     fiscal: FiscalParams = param(FiscalParams(), unit="-", doc="Fiscal support")
     demography: DemographyParams = param(DemographyParams(), unit="-", doc="Entry/exit")
-    events: tuple[Event, ...] = param((), unit="-", doc="Dated policy events")
+    zones: ZoneParams = param(ZoneParams(), unit="-", doc="High-tech zones")
 
     @model_validator(mode="after")
     def _clock_runs_forward(self) -> Params:

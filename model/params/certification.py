@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from model.params.fields import Section, param
+from model.params.policy import Campaign
 
 MEASURES = "MIIT Interim Measures, Jun 2022 (shared/data lg_*/prov_* rows)"
 
@@ -249,3 +250,6 @@ class CertificationParams(Section):
     innovative: InnovativeRules = param(InnovativeRules(), unit="-", doc="Innovative SMEs")
     provincial: ProvincialRules = param(ProvincialRules(), unit="-", doc="Provincial list")
     national: NationalRules = param(NationalRules(), unit="-", doc="National little giants")
+    campaigns: tuple[Campaign, ...] = param(
+        (), unit="-", doc="Dated policy pushes that make qualifying firms apply"
+    )

@@ -147,24 +147,9 @@ def _walk(loc: list[str]) -> tuple[type[BaseModel] | None, str | None]:
             continue
         field = cls.model_fields.get(part)
         if field is None:
-            return _event_class(part), None
+            return None, None
         cls = _model_in(field.annotation)
     return cls, loc[-1] if loc else None
-
-
-def _event_class(tag: str) -> type[BaseModel] | None:
-    from model.params import policy
-
-    classes = (
-        policy.RestrictionEvent,
-        policy.EasingEvent,
-        policy.ZoneExpansionEvent,
-        policy.CampaignEvent,
-    )
-    for cls in classes:
-        if cls.model_fields["kind"].annotation.__args__[0] == tag:
-            return cls
-    return None
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

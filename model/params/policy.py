@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, StrictStr, field_validator
 
@@ -13,8 +13,50 @@ MOF_2021 = "MoF-MIIT Cai Jian [2021] No.2 (shared/data central_fiscal_funds_key_
 MOF_2024 = "MoF-MIIT Cai Jian [2024] No.148 (shared/data subsidy_per_key_firm)"
 
 
+class DatedEvent(Section):
+    """Something that happens in a given quarter, with a note on what and where reported."""
+
+    quarter: StrictStr = Field(description="Quarter the event takes effect, like 2022Q4")
+    note: StrictStr = Field("", description="What happened and where it is reported")
+
+    @field_validator("quarter")
+    @classmethod
+    def _is_quarter(cls, value: str) -> str:
+        parse_quarter(value)
+        return value
+
+
+class RestrictionEvent(DatedEvent):
+    """A tightening (kind 'restriction') or easing ('easing') of foreign technology
+    restrictions: adds to or subtracts from the restriction index."""
+
+    kind: Literal["restriction", "easing"] = "restriction"
+    severity: float = Field(ge=0, le=1, strict=True, description="Index points added or removed")
+
+
+class ZoneExpansion(DatedEvent):
+    """New or enlarged national high-tech zones take in firms outside zones."""
+
+    share: float = Field(ge=0, le=1, strict=True, description="Share of non-zone firms taken in")
+
+
+class Campaign(DatedEvent):
+    """A policy push (targets, new measures) that makes qualifying firms apply."""
+
+    level: Literal["innovative", "provincial", "national"]
+    boost: float = Field(ge=0, le=1, strict=True, description="Share of non-applicants won")
+
+
+class ZoneParams(Section):
+    """National high-tech zones: dated expansions (the zone effects sit with each mechanism)."""
+
+    expansions: tuple[ZoneExpansion, ...] = param(
+        (), unit="-", doc="Dated zone expansions", source="shared/data national_high_tech_zones"
+    )
+
+
 class RestrictionParams(Section):
-    """The two opposing channels of foreign technology restrictions."""
+    """The two opposing channels of foreign technology restrictions, and their dates."""
 
     supply_cut: float = param(
         0.6,
@@ -31,11 +73,13 @@ class RestrictionParams(Section):
         doc="Loss of foreign technology access of a fully exposed SME",
     )
     max_index: float = param(
-        1.0,
-        gt=0,
-        le=10,
-        unit="index",
-        doc="Ceiling of the cumulative restriction index",
+        1.0, gt=0, le=10, unit="index", doc="Ceiling of the cumulative restriction index"
+    )
+    events: tuple[RestrictionEvent, ...] = param(
+        (),
+        unit="-",
+        doc="Dated restriction and easing events",
+        source="shared/data restriction_event rows",
     )
 
 
@@ -149,49 +193,3 @@ class TimeParams(Section):
     def _is_quarter(cls, value: str) -> str:
         parse_quarter(value)
         return value
-
-
-class _Event(Section):
-    quarter: StrictStr = Field(description="Quarter the event takes effect, like 2022Q4")
-    note: StrictStr = Field("", description="What happened and where it is reported")
-
-    @field_validator("quarter")
-    @classmethod
-    def _is_quarter(cls, value: str) -> str:
-        parse_quarter(value)
-        return value
-
-
-class RestrictionEvent(_Event):
-    """A tightening of foreign technology restrictions (adds to the index)."""
-
-    kind: Literal["restriction"]
-    severity: float = Field(ge=0, le=1, strict=True, description="Index points added")
-
-
-class EasingEvent(_Event):
-    """An easing of restrictions (subtracts from the index)."""
-
-    kind: Literal["easing"]
-    severity: float = Field(ge=0, le=1, strict=True, description="Index points removed")
-
-
-class ZoneExpansionEvent(_Event):
-    """New or enlarged national high-tech zones take in firms outside zones."""
-
-    kind: Literal["zone_expansion"]
-    share: float = Field(ge=0, le=1, strict=True, description="Share of non-zone firms taken in")
-
-
-class CampaignEvent(_Event):
-    """A policy push (targets, new measures) that makes qualifying firms apply."""
-
-    kind: Literal["campaign"]
-    level: Literal["innovative", "provincial", "national"]
-    boost: float = Field(ge=0, le=1, strict=True, description="Share of non-applicants won")
-
-
-Event = Annotated[
-    RestrictionEvent | EasingEvent | ZoneExpansionEvent | CampaignEvent,
-    Field(discriminator="kind"),
-]
