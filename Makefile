@@ -18,7 +18,7 @@ for c in $(PYTHON_CANDIDATES); do \
 done; exit 1
 endef
 
-.PHONY: run test venv dev lint format clean
+.PHONY: run test venv dev lint format clean browser
 
 $(VENV)/.created:
 	@base=$$($(find_python)) || { \
@@ -49,8 +49,18 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
-	$(VENV)/bin/pytest
+# Browser tests drive Debian's chromium (never a downloaded browser).
+CHROMIUM ?= /usr/bin/chromium
+
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
+	fi
+
+test: lint browser
+	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .

@@ -18,8 +18,13 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    # Imported here so that each command module can import `app` from this package.
-    from model.cli import run, scenarios  # noqa: F401
+    """Import every command module of this package; each adds its commands to `app`."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "common":
+            importlib.import_module(f"{__name__}.{module.name}")
 
 
 def main() -> None:
