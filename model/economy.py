@@ -62,7 +62,10 @@ class Economy(mesa.Model):
         self.bank = Bank(self, params.finance.bank, params.finance.ip_pledge)
         self.vc = VentureCapital(self, params.finance.vc, params.scale)
         self.guidance_fund = GuidanceFund(self, params.finance.guidance_fund, params.scale)
-        self.programmes = [FiscalProgramme(self, p, params.scale) for p in params.fiscal.programmes]
+        fiscal = params.fiscal
+        self.programmes = [
+            FiscalProgramme(self, p, params.scale, fiscal.support_scale) for p in fiscal.programmes
+        ]
         self.policy = Policy(self)
         self.last_certified = None
         certification.initial_lists(self)

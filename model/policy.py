@@ -34,7 +34,8 @@ class Policy:
     def _apply(self, event: object) -> None:
         cap = self.model.params.restrictions.max_index
         if isinstance(event, RestrictionEvent):
-            change = event.severity if event.kind == "restriction" else -event.severity
+            severity = event.severity * self.model.params.restrictions.severity_scale
+            change = severity if event.kind == "restriction" else -severity
             self.restriction_index = min(cap, max(0.0, self.restriction_index + change))
         elif isinstance(event, ZoneExpansion):
             self._expand_zones(event.share)

@@ -157,9 +157,13 @@ class GuidanceFund(mesa.Agent):
 class FiscalProgramme(mesa.Agent):
     """A central key-little-giant programme: yearly batches, awards paid quarterly."""
 
-    def __init__(self, model: Economy, rules: ProgrammeParams, scale: float) -> None:
+    def __init__(
+        self, model: Economy, rules: ProgrammeParams, scale: float, support_scale: float = 1.0
+    ) -> None:
         super().__init__(model)
         self.rules = rules
+        # A larger support scale pays each selected firm more, not more firms.
+        self.support_scale = support_scale
         self.batch_size = int(rules.batch_budget_myuan * scale // max(rules.award_myuan, 1e-9))
         self.selected = 0
 
@@ -177,6 +181,8 @@ class FiscalProgramme(mesa.Agent):
         score = pop.capability[rows] + 1e-9 * rng.random(len(rows))
         chosen = rows[np.argsort(-score)[: self.batch_size]]
         pop.support_until[chosen] = quarter + self.rules.support_quarters - 1
-        pop.support_payment[chosen] = self.rules.award_myuan / self.rules.support_quarters
+        pop.support_payment[chosen] = (
+            self.support_scale * self.rules.award_myuan / self.rules.support_quarters
+        )
         self.selected = len(chosen)
         return chosen

@@ -75,6 +75,14 @@ class RestrictionParams(Section):
     max_index: float = param(
         1.0, gt=0, le=10, unit="index", doc="Ceiling of the cumulative restriction index"
     )
+    severity_scale: float = param(
+        1.0,
+        ge=0,
+        le=5,
+        unit="x",
+        doc="Multiplier on every event's severity (a lever for sweeps and the classroom)",
+        source="scenario lever",
+    )
     events: tuple[RestrictionEvent, ...] = param(
         (),
         unit="-",
@@ -128,6 +136,14 @@ DEFAULT_PROGRAMMES = (
 class FiscalParams(Section):
     """Fiscal support: local certification awards and central programmes."""
 
+    support_scale: float = param(
+        1.0,
+        ge=0,
+        le=20,
+        unit="x",
+        doc="Multiplier on every award and programme budget (same firms, more money each)",
+        source="scenario lever",
+    )
     national_award_myuan: float = param(
         1.0,
         ge=0,

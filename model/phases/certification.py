@@ -90,7 +90,7 @@ def award(model: Economy, rows: np.ndarray, amount_myuan: float) -> None:
     """One-off local awards on certification, paid into cash."""
     pop = model.population
     paid = np.zeros(len(pop))
-    paid[rows] = amount_myuan
+    paid[rows] = amount_myuan * model.params.fiscal.support_scale
     pop.cash += paid
     pop.grants += paid
     model.ledger.record(fiscal=paid)
