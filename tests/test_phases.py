@@ -1,0 +1,424 @@
+"""Each quarterly phase on a tiny economy whose arrays are overwritten with known values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import rules
+from model.calendar import parse_quarter
+from model.params.certification import InnovativeRules, NationalRules, ProvincialRules
+from model.phases import demand, demography, innovation, matching, production
+from model.population import DEAD, NATIONAL, NONE, PROVINCIAL
+
+
+@pytest.fixture
+def economy(make_economy):
+    return make_economy()
+
+
+def halves(economy) -> np.ndarray:
+    """True for the first half of the firms."""
+    return np.arange(len(economy.population)) < len(economy.population) // 2
+
+
+# demand ---------------------------------------------------------------------------------
+def test_restriction_cuts_foreign_share_by_supply_cut_times_capped_exposure(economy):
+    buyers, params = economy.buyers, economy.params
+    buyers.exposure = np.linspace(0.0, 1.0, len(buyers))
+    economy.policy.restriction_index = 1.5
+    demand_before = buyers.demand.copy()
+    demand.update(economy)
+    hit = np.minimum(1.0, 1.5 * buyers.exposure)
+    assert hit.min() == 0.0 and (hit == 1.0).sum() > 10  # uncapped and capped buyers
+    expected = buyers.initial_foreign_share * (1.0 - params.restrictions.supply_cut * hit)
+    np.testing.assert_allclose(buyers.foreign_share, expected, rtol=1e-12)
+    growth = (1.0 + params.large_firms.demand_growth) ** 0.25
+    np.testing.assert_allclose(buyers.demand, demand_before * growth, rtol=1e-12)
+
+
+# matching -------------------------------------------------------------------------------
+def test_links_are_unique_within_the_buyers_sector_and_exited_firms_lose_theirs(economy):
+    pop, links = economy.population, economy.links
+    leaving = np.flatnonzero(pop.customers > 0)[:10]
+    pop.status[leaving] = DEAD
+    assert links.add(links.sme[:3], links.buyer[:3]) == 0  # existing pairs are not re-added
+    for _ in range(4):
+        matching.attach_suppliers(economy)
+        assert len(np.unique(links.keys)) == len(links) > 100
+        np.testing.assert_array_equal(pop.sector[links.sme], economy.buyers.sector[links.buyer])
+        assert pop.alive[links.sme].all()
+        np.testing.assert_array_equal(pop.customers, links.customers_per_firm(len(pop)))
+    assert (pop.customers[leaving] == 0).all()
+
+
+def test_national_little_giant_attracts_more_customers_than_identical_uncertified_firm(economy):
+    pop, national = economy.population, halves(economy)
+    pop.size, pop.capability, pop.zone, pop.key_chain = 5.0, 0.5, False, False
+    pop.status = np.where(national, NATIONAL, NONE)
+    won = np.zeros(len(pop))
+    for _ in range(5):
+        economy.links.keys = np.zeros(0, dtype=np.int64)
+        matching.attach_suppliers(economy)
+        won += pop.customers
+    assert won[national].mean() > 3 * won[~national].mean() > 0
+
+
+# production -----------------------------------------------------------------------------
+@pytest.fixture
+def calm(make_economy):
+    """No revenue noise and no supplier links: own-market sales grow by their drift only."""
+    economy = make_economy(track_cash_flows=True, production__revenue_volatility=0.0)
+    economy.links.keys = np.zeros(0, dtype=np.int64)
+    economy.ledger.start_quarter(len(economy.population))
+    return economy
+
+
+def test_revenue_is_own_market_size_plus_sales_to_large_customers(calm):
+    pop, buyers, p = calm.population, calm.buyers, calm.params.production
+    calm.links.add(np.array([0, 1, 1]), np.array([0, 0, 1]))
+    pop.size[:3], pop.capability[:3] = [2.0, 6.0, 4.0], [0.0, 0.5, 1.0]
+    buyers.foreign_share[:2] = 0.0
+    buyers.demand[:2] = [8.0, 1e6]  # buyer 1 wants more than the per-link cap allows
+    size_before = pop.size.copy()
+    production.produce(calm)
+    drift = np.exp(p.market_growth / 4 + p.capability_premium / 4 * pop.capability)
+    np.testing.assert_allclose(pop.size, size_before * drift, rtol=1e-6)
+    s, expected = pop.size, pop.size.copy()
+    per_size = 8.0 / 4.0 / (s[0] + s[1])
+    assert per_size < p.max_link_uplift
+    expected[0] += s[0] * per_size
+    expected[1] += s[1] * per_size + s[1] * p.max_link_uplift
+    np.testing.assert_allclose(pop.revenue, expected, rtol=1e-12)
+
+
+def test_cash_change_is_revenue_less_opex_interest_repayment_and_capex(calm):
+    pop, p, bank = calm.population, calm.params.production, calm.params.finance.bank
+    pop.size[0], pop.capability[0], pop.zone[0], pop.cash[0] = 10.0, 0.5, False, 7.0
+    pop.bank_debt[0], pop.ip_debt[0], pop.fixed_assets[0] = 20.0, 5.0, 10.0
+    production.produce(calm)
+    revenue = pop.revenue[0]
+    assert revenue == pytest.approx(10.0 * np.exp(p.market_growth / 4 + p.capability_premium / 8))
+    opex = revenue * (1.0 - p.base_margin - p.capability_margin * 0.5)
+    interest, repayment = 25.0 * bank.interest_rate / 4, 25.0 * bank.repayment_rate
+    investment = max(p.capital_output_ratio * 4 * revenue - 10.0, 0.0) * p.investment_speed
+    capex = investment + 10.0 * (1.0 - (1.0 - p.depreciation) ** 0.25)
+    expected = revenue - opex - interest - repayment - capex
+    assert investment > 0
+    assert pop.cash[0] - 7.0 == pytest.approx(expected, rel=1e-12)
+    assert calm.ledger.net[0] == pytest.approx(expected, rel=1e-12)
+    assert pop.bank_debt[0] == pytest.approx(20.0 * (1 - bank.repayment_rate))
+    assert pop.fixed_assets[0] == pytest.approx(10.0 + investment)
+
+
+def test_zone_firm_keeps_a_higher_margin(calm):
+    pop, saving = calm.population, calm.params.production.zone_cost_saving
+    pop.size[:2], pop.capability[:2], pop.zone[:2] = 10.0, 0.3, [True, False]
+    production.produce(calm)
+    margin = 1.0 - pop.opex[:2] / pop.revenue[:2]
+    assert saving > 0 and margin[0] - margin[1] == pytest.approx(saving)
+
+
+# finance --------------------------------------------------------------------------------
+def test_bank_credit_stays_within_collateral_and_debt_ratio_headroom(economy):
+    pop, bank, r = economy.population, economy.bank, economy.params.finance.bank
+    n = len(pop)
+    pop.cash, pop.fixed_assets = np.linspace(-20, 20, n), np.linspace(50, 0, n)
+    pop.bank_debt, pop.ip_debt = np.linspace(0, 30, n), 1.0
+    collateral = r.loan_to_value * pop.fixed_assets
+    ratio_cap = r.max_debt_ratio * (np.maximum(pop.cash, 0) + pop.fixed_assets)
+    headroom = np.maximum(np.minimum(collateral, ratio_cap) - pop.debt, 0.0)
+    np.testing.assert_allclose(bank.credit_headroom(pop), headroom, rtol=1e-12, atol=1e-12)
+    headroom = bank.credit_headroom(pop)
+    loans = bank.lend(pop, np.full(n, 100.0), economy.rng)
+    assert (loans >= 0).all() and (loans <= headroom).all()
+    np.testing.assert_allclose(loans[loans > 0], headroom[loans > 0])
+    assert (loans > 0).sum() > 0.3 * (headroom > 0).sum() > 0
+
+
+def test_ip_pledge_loans_need_patents_and_stay_within_their_pledge_value(make_economy):
+    economy = make_economy(**{"finance.ip_pledge.uptake": 1.0})
+    pop, ip = economy.population, economy.params.finance.ip_pledge
+    pop.patents, pop.ip_debt = np.arange(len(pop)) % 4, 0.1
+    need = np.where(np.arange(len(pop)) % 3 == 0, 0.0, 50.0)
+    loans = economy.bank.pledge(pop, need, economy.rng)
+    value = ip.loan_to_value * ip.value_per_patent_myuan * pop.patents - pop.ip_debt
+    np.testing.assert_allclose(loans, np.minimum(need, np.maximum(value, 0.0)))
+    assert (loans[pop.patents == 0] == 0).all() and loans.sum() > 0
+
+
+def test_certified_firms_get_bank_credit_more_often(make_economy):
+    changes = {"finance.bank.approval": 0.5, "finance.bank.certified_approval": 0.9}
+    economy = make_economy(**changes)
+    pop, certified = economy.population, halves(economy)
+    pop.fixed_assets, pop.cash, pop.bank_debt, pop.ip_debt = 100.0, 10.0, 0.0, 0.0
+    pop.status = np.where(certified, PROVINCIAL, NONE)
+    served = sum(economy.bank.lend(pop, np.ones(len(pop)), economy.rng) > 0 for _ in range(10))
+    assert served[certified].mean() / 10 == pytest.approx(0.9, abs=0.04)
+    assert served[~certified].mean() / 10 == pytest.approx(0.5, abs=0.04)
+
+
+def test_vc_rounds_in_a_quarter_never_exceed_the_private_capacity(make_economy):
+    economy = make_economy(scenario="baseline")
+    pop, vc = economy.population, economy.vc
+    pop.capability, pop.status, pop.revenue = 1.0, PROVINCIAL, 10.0
+    rounds = vc.invest(pop, economy.rng)
+    smallest = max(vc.rules.min_round_myuan, vc.rules.round_to_revenue * 40.0)
+    assert vc.quarterly_capacity - smallest < rounds.sum() <= vc.quarterly_capacity
+    for _ in range(12):
+        economy.step()
+        assert vc.paid <= vc.quarterly_capacity
+
+
+def test_guidance_fund_backs_capable_targets_and_crowds_in_private_money(make_economy):
+    economy = make_economy(**{"finance.guidance_fund.annual_budget_myuan": 1e6})
+    pop, fund, g = economy.population, economy.guidance_fund, economy.params.finance.guidance_fund
+    pop.capability = np.where(halves(economy), g.min_capability, g.min_capability - 0.01)
+    pop.key_chain, pop.listed = True, False
+    assert fund.invest(pop, economy.rng, g.start_year - 1)[0].sum() == 0  # not started yet
+    money, private = fund.invest(pop, economy.rng, g.start_year)
+    assert (money > 0).sum() == fund.quarterly_budget // g.deal_size_myuan > 1
+    assert (pop.capability[money > 0] >= g.min_capability).all()
+    np.testing.assert_array_equal(private, g.crowd_in_ratio * money)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="model/agents/financiers.py GuidanceFund.invest: deals = quarterly_budget // "
+    "deal_size rounds down, so below scale ~0.006 the fund never invests (and at 0.01 it "
+    "spends 60% of its budget); outputs should not depend on the scale",
+)
+def test_guidance_fund_spends_about_its_budget_at_small_scale(economy):
+    pop, g = economy.population, economy.params.finance.guidance_fund
+    pop.capability, pop.key_chain = 1.0, True
+    spent = sum(economy.guidance_fund.invest(pop, economy.rng, 2021)[0].sum() for _ in range(40))
+    assert spent >= 0.5 * 10 * g.annual_budget_myuan * economy.params.scale
+
+
+# innovation -----------------------------------------------------------------------------
+def test_knowledge_stock_depreciates_by_a_quarter_year_and_adds_this_quarters_rd(economy):
+    pop, inn, n = economy.population, economy.params.innovation, len(economy.population)
+    economy.cash_target = np.full(n, 5.0)
+    pop.cash, pop.revenue, pop.rd_intensity = np.linspace(-1.0, 40.0, n), 8.0, 0.05
+    pop.grants, pop.rd_stock = np.where(halves(economy), 1.0, 0.0), np.linspace(0.0, 100.0, n)
+    cash, stock = pop.cash.copy(), pop.rd_stock.copy()
+    wanted = (
+        np.maximum(cash - 5.0, 0) * inn.excess_cash_rd_share + 0.4 + inn.grant_rd_share * pop.grants
+    )
+    rd = np.clip(wanted, 0.0, np.maximum(cash, 0.0))
+    innovation.invest_and_patent(economy)
+    np.testing.assert_allclose(pop.rd_spend, rd, rtol=1e-12)
+    np.testing.assert_allclose(pop.rd_stock, stock * (1 - inn.knowledge_depreciation) ** 0.25 + rd)
+    np.testing.assert_allclose(pop.cash, cash - rd, rtol=1e-12, atol=1e-12)
+    assert (pop.rd_spend[cash <= 0] == 0).all() and (pop.rd_spend[cash > 1] > 0).all()
+
+
+def mean_patents_filed(economy, stock, access, rounds: int = 20) -> np.ndarray:
+    """Patents filed per quarter by firms with knowledge `stock` after this quarter's
+    (zero: no cash) R&D, averaged over `rounds` quarters."""
+    pop, decay = economy.population, (1 - economy.params.innovation.knowledge_depreciation) ** 0.25
+    economy.cash_target, filed = np.zeros(len(pop)), np.zeros(len(pop))
+    for _ in range(rounds):
+        pop.rd_stock, pop.tech_access, pop.cash = stock / decay, access, 0.0
+        innovation.invest_and_patent(economy)
+        assert (pop.rd_spend == 0).all()
+        filed += pop.patents_new
+    return filed / rounds
+
+
+def test_lower_technology_access_means_fewer_patents(economy):
+    inn, full = economy.params.innovation, halves(economy)
+    filed = mean_patents_filed(economy, 100.0, np.where(full, 1.0, 0.5))
+    expected = inn.patent_scale * 100.0**inn.patent_elasticity
+    assert filed[full].mean() == pytest.approx(expected, rel=0.1)
+    assert filed[~full].mean() == pytest.approx(0.5 * expected, rel=0.1)
+
+
+def test_doubling_knowledge_less_than_doubles_expected_patents(economy):
+    beta, small = economy.params.innovation.patent_elasticity, halves(economy)
+    filed = mean_patents_filed(economy, np.where(small, 100.0, 200.0), 1.0)
+    ratio = filed[~small].mean() / filed[small].mean()
+    assert 1.0 < ratio < 2.0 and ratio == pytest.approx(2.0**beta, rel=0.05)
+
+
+def test_capability_stays_within_the_unit_interval(make_economy):
+    changes = {"innovation.customer_learning": 1.0, "innovation.capability_speed": 1.0}
+    economy = make_economy(**changes)
+    pop, n = economy.population, len(economy.population)
+    pop.capability, pop.rd_stock = np.linspace(0.0, 1.0, n), np.linspace(0.0, 1e4, n)[::-1]
+    pop.customers, pop.tech_access = np.arange(n) % 3 * 20, 1.0
+    economy.cash_target = np.zeros(n)
+    for _ in range(3):
+        innovation.invest_and_patent(economy)
+        assert (pop.capability >= 0).all() and (pop.capability <= 1).all()
+    assert (pop.capability == 1.0).any()  # pushed past 1 and held there
+
+
+# demography -----------------------------------------------------------------------------
+def test_exits_mark_firms_dead_and_end_their_sales(make_economy):
+    economy = make_economy(**{"demography.exit_rate": 0.3})
+    pop = economy.population
+    exits = demography.exit_firms(economy)
+    dead = pop.status == DEAD
+    assert exits == dead.sum() and 0.2 * len(pop) < exits < 0.5 * len(pop)
+    assert (pop.size[dead] == 0).all() and (pop.revenue[dead] == 0).all()
+    assert (pop.support_until[dead] == -1).all()
+
+
+def test_entrants_get_new_unique_increasing_ids(make_economy):
+    economy = make_economy(**{"demography.entry_rate": 0.2})
+    pop = economy.population
+    before = pop.firm_id.copy()
+    count = demography.enter_firms(economy)
+    new = pop.firm_id[len(before) :]
+    assert count == len(new) > 50 and new.min() > before.max()
+    assert (np.diff(pop.firm_id) > 0).all()
+    assert (pop.birth_quarter[len(before) :] == economy.quarter).all()
+    assert (pop.status[len(before) :] == NONE).all()
+
+
+def test_year_end_compaction_keeps_ids_sorted_and_links_on_the_same_firms(make_economy):
+    economy = make_economy(**{"demography.exit_rate": 0.3})
+    economy.quarter = parse_quarter("2019Q4")
+    pop, links = economy.population, economy.links
+    before = set(zip(pop.firm_id[links.sme].tolist(), links.buyer.tolist(), strict=True))
+    demography.enter_and_exit(economy)
+    assert pop.alive.all() and (np.diff(pop.firm_id) > 0).all()
+    after = set(zip(pop.firm_id[links.sme].tolist(), links.buyer.tolist(), strict=True))
+    survivors = set(pop.firm_id.tolist())
+    assert after == {pair for pair in before if pair[0] in survivors}
+    assert 0 < len(after) < len(before)
+    np.testing.assert_array_equal(pop.customers, links.customers_per_firm(len(pop)))
+
+
+# policy ---------------------------------------------------------------------------------
+def test_zone_expansion_moves_about_its_share_of_non_zone_firms(make_economy):
+    economy = make_economy(zones__expansions=[{"quarter": "2019Q1", "share": 0.3}])
+    pop = economy.population
+    pop.status[:30] = DEAD
+    zone, outside = pop.zone.copy(), pop.alive & ~pop.zone
+    economy.policy.apply(economy.quarter)
+    joined = pop.zone & ~zone
+    assert pop.zone[zone].all() and not joined[~pop.alive].any()
+    tolerance = 4 * np.sqrt(0.3 * 0.7 / outside.sum())
+    assert joined.sum() / outside.sum() == pytest.approx(0.3, abs=tolerance)
+
+
+def test_campaign_wins_over_a_share_of_firms_not_yet_willing(make_economy):
+    event = {"level": "national", "quarter": "2019Q1", "boost": 0.4}
+    economy = make_economy(certification__campaigns=[event])
+    before = dict(economy.government.awareness)
+    economy.policy.apply(economy.quarter)
+    after = economy.government.awareness
+    assert after["national"] == pytest.approx(before["national"] + 0.4 * (1 - before["national"]))
+    assert after["provincial"] == before["provincial"]
+
+
+def test_easing_lowers_the_restriction_index_but_not_below_zero(make_economy):
+    kinds = [("restriction", 0.3), ("easing", 0.1), ("easing", 0.5), ("restriction", 1.0)]
+    kinds.append(("restriction", 1.0))
+    events = [
+        {"kind": kind, "quarter": f"2019Q{q}" if q <= 4 else "2020Q1", "severity": severity}
+        for q, (kind, severity) in enumerate(kinds, start=1)
+    ]
+    economy = make_economy(restrictions__events=events, restrictions__max_index=1.5)
+    index = []
+    for quarter in range(economy.quarter, economy.quarter + 5):
+        economy.policy.apply(quarter)
+        index.append(economy.policy.restriction_index)
+    assert index == pytest.approx([0.3, 0.2, 0.0, 1.0, 1.5])  # floor 0, ceiling max_index
+
+
+# certification --------------------------------------------------------------------------
+YEAR = 2023
+
+
+def _years(pop):
+    return rules.years_in_niche(pop, YEAR)[0]
+
+
+def _intensity(pop):
+    return pop.rd_y1[0] / pop.rev_y1[0]
+
+
+LEVELS = {
+    "national": (NationalRules, lambda pop, r: rules.national_eligible(pop, r, YEAR)),
+    "provincial": (ProvincialRules, lambda pop, r: rules.provincial_eligible(pop, r, YEAR)),
+    "innovative": (InnovativeRules, rules.innovative_eligible),
+}
+# (list, threshold, the hand-built firm's own value, +1 for a minimum / -1 for a maximum)
+THRESHOLDS = [
+    ("national", "min_years", _years, 1),
+    ("national", "min_main_business_share", lambda p: p.main_share[0], 1),
+    ("national", "min_growth", lambda p: rules.revenue_growth(p)[0], 1),
+    ("national", "max_debt_ratio", lambda p: p.debt_ratio_ye[0], -1),
+    ("national", "min_niche_share", lambda p: p.rev_y1[0] / p.niche_market[0], 1),
+    ("national", "rd_intensity_large", lambda p: min(_intensity(p), p.rd_y2[0] / p.rev_y2[0]), 1),
+    ("national", "min_patents", lambda p: p.patents[0], 1),
+    ("national", "rd_institution_min_rd_myuan", lambda p: p.rd_y1[0], 1),
+    ("provincial", "min_years", _years, 1),
+    ("provincial", "min_rd_myuan", lambda p: p.rd_y1[0], 1),
+    ("provincial", "min_rd_intensity", _intensity, 1),
+    ("provincial", "min_capability", lambda p: p.capability[0], 1),
+    ("innovative", "min_patents", lambda p: p.patents[0], 1),
+    ("innovative", "min_rd_intensity", _intensity, 1),
+]
+
+
+@pytest.mark.parametrize(
+    ("level", "field", "value_of", "sign"), THRESHOLDS, ids=[f"{t[0]}-{t[1]}" for t in THRESHOLDS]
+)
+def test_rule_accepts_a_firm_at_each_threshold_and_rejects_it_just_across(
+    level, field, value_of, sign, population_of, national_firm
+):
+    rules_class, eligible = LEVELS[level]
+    pop = population_of([national_firm(NationalRules(), YEAR)])
+    assert eligible(pop, rules_class()).tolist() == [True]
+    value = value_of(pop).item()
+    step = 1 if isinstance(value, int) else 1e-9 * max(1.0, abs(value))
+    at = rules_class().model_copy(update={field: value})
+    across = rules_class().model_copy(update={field: value + sign * step})
+    assert eligible(pop, at).tolist() == [True]
+    assert eligible(pop, across).tolist() == [False]
+
+
+def test_national_rd_test_follows_the_revenue_tier(population_of):
+    nat = NationalRules()
+    mid_revenue = (nat.mid_revenue_myuan + nat.large_revenue_myuan) / 2
+
+    def firm(revenue, intensity=0.0, equity=0.0, rd_sum=0.0):
+        rd = revenue * intensity * (1 + 1e-9)  # just above, against rounding
+        return {"rev_y1": revenue, "rev_y2": revenue, "rd_y1": rd + rd_sum, "rd_y2": rd}
+
+    small, equity = nat.mid_revenue_myuan / 2, nat.small_min_equity_myuan
+    firms = [
+        firm(nat.large_revenue_myuan, nat.rd_intensity_large),
+        firm(mid_revenue, nat.rd_intensity_large),  # enough for the top tier only
+        firm(mid_revenue, nat.rd_intensity_mid),
+        {**firm(small, rd_sum=nat.small_min_rd_myuan), "equity_y2": nat.small_min_equity_myuan},
+        {**firm(small, rd_sum=nat.small_min_rd_myuan), "equity_y2": equity - 1e-6},
+        {**firm(small, rd_sum=nat.small_min_rd_myuan - 1e-6), "equity_y2": equity},
+    ]
+    assert nat.rd_intensity_mid > nat.rd_intensity_large
+    expected = [True, False, True, True, False, False]
+    assert rules.national_rd_test(population_of(firms), nat).tolist() == expected
+
+
+def test_provincial_size_test_takes_revenue_or_recent_equity(population_of, national_firm):
+    base = national_firm(NationalRules(), YEAR)
+    prov = ProvincialRules().model_copy(update={"min_revenue_myuan": base["rev_y1"] + 1})
+    alt = prov.alt_min_equity_myuan
+    firms = [base, {**base, "equity_y1": alt / 2, "equity_y2": alt / 2}]
+    firms.append({**base, "equity_y1": alt / 2, "equity_y2": alt / 2 - 1e-6})
+    expected = [False, True, False]
+    assert rules.provincial_eligible(population_of(firms), prov, YEAR).tolist() == expected
+
+
+def test_with_certification_disabled_nobody_is_ever_certified(make_economy):
+    economy = make_economy(scenario="baseline", **{"certification.enabled": False})
+    economy.run()
+    assert set(np.unique(economy.population.status)) <= {DEAD, NONE}
+    frame = economy.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 28 and (frame["innovative_smes"] == 0).all()
+    assert (frame["new_national_certifications"] == 0).all()
