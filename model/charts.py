@@ -158,7 +158,7 @@ def zero_baseline(fig: Figure) -> Figure:
     return fig
 
 
-def _panels(
+def panels(
     results: pd.DataFrame,
     specs: Sequence[tuple[str, float, str, str]],
     title: str,
@@ -233,7 +233,7 @@ def provincial_and_innovative_chart(results: pd.DataFrame) -> Figure:
         ("provincial_specialized", 1.0, "firms", "Provincial specialized SMEs"),
         ("innovative_smes", 1.0, "firms", "Innovative SMEs"),
     ]
-    return _panels(results, specs, "Lower tiers of the list")
+    return panels(results, specs, "Lower tiers of the list")
 
 
 def innovation_per_firm_chart(results: pd.DataFrame) -> Figure:
@@ -242,7 +242,7 @@ def innovation_per_firm_chart(results: pd.DataFrame) -> Figure:
         ("lg_invention_patents_mean", 1.0, "invention patents owned per firm", "Patents"),
         ("lg_rd_spend_mean_yuan", 1 / MILLION, "million yuan per firm, last 4 quarters", "R&D"),
     ]
-    return _panels(results, specs, "Innovation per little giant")
+    return panels(results, specs, "Innovation per little giant")
 
 
 def structural_shares_chart(results: pd.DataFrame) -> Figure:
@@ -255,7 +255,7 @@ def structural_shares_chart(results: pd.DataFrame) -> Figure:
         ("lg_share_key_chain", 100.0, unit, "At key links of industrial chains"),
         ("lg_share_supplying_3plus_large", 100.0, unit, "Supplying 3 or more large firms"),
     ]
-    fig = _panels(results, specs, "Where little giants sit")
+    fig = panels(results, specs, "Where little giants sit")
     for ax in fig.axes:
         ax.set_ylim(0, 102)  # the whole percent range; a little headroom for lines at 100
     return fig
@@ -309,7 +309,7 @@ def entries_exits_chart(results: pd.DataFrame) -> Figure:
         ("sme_entries", 1.0, "firms per quarter", "Entries"),
         ("sme_exits", 1.0, "firms per quarter", "Exits"),
     ]
-    return _panels(results, specs, "Firms entering and leaving the pool", sharey=True)
+    return panels(results, specs, "Firms entering and leaving the pool", sharey=True)
 
 
 # File stem -> chart; the report draws them in this order.

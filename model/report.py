@@ -42,6 +42,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "lg_share_with_loans": ("Little giants with loans", "share"),
     "lg_loan_balance_mean_yuan": ("Debt per indebted little giant", "yuan"),
     "large_firm_foreign_supply_share": ("Large firms' inputs bought abroad", "share"),
+    "large_firm_domestic_supply_share": ("Large firms' inputs bought at home", "share"),
     "restriction_index": ("Technology restriction index (0 = none)", "index"),
 }
 
@@ -103,14 +104,14 @@ def format_band(low: float, high: float, kind: str) -> str:
     return f"{format_value(low, kind)}–{format_value(high, kind)}"
 
 
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GitHub markdown table; the first column is left-aligned, the rest right-aligned."""
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
+    """A GitHub markdown table; the first `left` columns left-aligned, the rest right-aligned."""
 
     def line(cells: Sequence[str]) -> str:
         # A '|' inside a cell (e.g. in a scenario name) would split the column.
         return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
 
-    align = ["---"] + ["---:"] * (len(header) - 1)
+    align = ["---"] * left + ["---:"] * (len(header) - left)
     return "\n".join([line(header), line(align), *(line(row) for row in rows)])
 
 

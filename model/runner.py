@@ -11,6 +11,7 @@ import pandas as pd
 from model.economy import Economy
 from model.params import Params
 
+DEFAULT_BASE_SEED = 20210101
 TIDY_COLUMNS = ["scenario", "run_id", "seed", "quarter", "year", "variable", "value"]
 
 
@@ -40,15 +41,43 @@ def simulate(params: Params, seed: int = 0, run_id: int = 0) -> pd.DataFrame:
     return tidy(model, run_id)
 
 
-def _simulate_job(job: tuple[Params, int, int]) -> pd.DataFrame:
+Job = tuple[Params, int, int]  # (parameters, seed, run id)
+
+
+def _simulate_job(job: Job) -> pd.DataFrame:
     params, seed, run_id = job
     return simulate(params, seed=seed, run_id=run_id)
+
+
+def run_jobs(
+    jobs: Sequence[Job], workers: int = 1, on_done: Callable[[], None] | None = None
+) -> list[pd.DataFrame]:
+    """Tables of several runs, in job order, in-process or on local processes."""
+    frames: dict[int, pd.DataFrame] = {}
+    if workers <= 1 or len(jobs) <= 1:
+        for position, job in enumerate(jobs):
+            frames[position] = _simulate_job(job)
+            if on_done:
+                on_done()
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            futures = {pool.submit(_simulate_job, job): i for i, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                frames[futures[future]] = future.result()
+                if on_done:
+                    on_done()
+    return [frames[i] for i in range(len(jobs))]
+
+
+def seed_list(seeds: int | Sequence[int], base_seed: int) -> list[int]:
+    """Explicit seeds, or `seeds` seeds spawned from `base_seed`."""
+    return replicate_seeds(base_seed, seeds) if isinstance(seeds, int) else list(seeds)
 
 
 def replicate(
     params: Params,
     seeds: int | Sequence[int] = 5,
-    base_seed: int = 20210101,
+    base_seed: int = DEFAULT_BASE_SEED,
     workers: int = 1,
     on_done: Callable[[], None] | None = None,
 ) -> pd.DataFrame:
@@ -57,19 +86,5 @@ def replicate(
     `seeds` is a count (seeds spawned from `base_seed`) or explicit seeds; run ids
     follow the seed order, so results do not depend on `workers`.
     """
-    seed_list = replicate_seeds(base_seed, seeds) if isinstance(seeds, int) else list(seeds)
-    jobs = [(params, seed, run_id) for run_id, seed in enumerate(seed_list)]
-    frames: dict[int, pd.DataFrame] = {}
-    if workers <= 1 or len(jobs) == 1:
-        for job in jobs:
-            frames[job[2]] = _simulate_job(job)
-            if on_done:
-                on_done()
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_simulate_job, job): job[2] for job in jobs}
-            for future in as_completed(futures):
-                frames[futures[future]] = future.result()
-                if on_done:
-                    on_done()
-    return pd.concat([frames[i] for i in sorted(frames)], ignore_index=True)
+    jobs = [(params, seed, run_id) for run_id, seed in enumerate(seed_list(seeds, base_seed))]
+    return pd.concat(run_jobs(jobs, workers, on_done), ignore_index=True)

@@ -14,7 +14,7 @@ from model.cli.common import clear_figures, console, default_workers, prepare_ou
 from model.errors import ConfigError
 from model.io import write_parquet, write_text
 from model.params.loading import load_scenario
-from model.runner import replicate, replicate_seeds
+from model.runner import DEFAULT_BASE_SEED, replicate, replicate_seeds
 
 MAX_SEEDS = 10_000
 
@@ -28,7 +28,9 @@ def run(
     scale: Annotated[float, typer.Option(help="Share of the 1:1 population simulated")] = 1.0,
     out: Annotated[Path | None, typer.Option(help="Output folder [default: runs/SCENARIO]")] = None,
     workers: Annotated[int, typer.Option(help="Parallel processes [default: all cores]")] = 0,
-    base_seed: Annotated[int, typer.Option(help="Seed the run seeds are spawned from")] = 20210101,
+    base_seed: Annotated[
+        int, typer.Option(help="Seed the run seeds are spawned from")
+    ] = DEFAULT_BASE_SEED,
     overwrite: Annotated[bool, typer.Option(help="Replace results already in --out")] = False,
 ) -> None:
     """Run a scenario over several seeds; write results.parquet and report.md.

@@ -6,7 +6,7 @@ source and an allowed range (see `model.params.fields.param`).
 
 from __future__ import annotations
 
-from pydantic import StrictStr, model_validator
+from pydantic import StrictStr, field_validator, model_validator
 
 from model.calendar import parse_quarter
 from model.params.certification import CertificationParams
@@ -29,6 +29,12 @@ class Params(Section):
 
     name: StrictStr = "default"
     description: StrictStr = ""
+    highlights: tuple[StrictStr, ...] = param(
+        (),
+        unit="-",
+        doc="Output variables a comparison writes about for this scenario",
+        source="scenario metadata",
+    )
     scale: float = param(
         1.0,
         gt=0,
@@ -51,6 +57,16 @@ class Params(Section):
     fiscal: FiscalParams = param(FiscalParams(), unit="-", doc="Fiscal support")
     demography: DemographyParams = param(DemographyParams(), unit="-", doc="Entry/exit")
     zones: ZoneParams = param(ZoneParams(), unit="-", doc="High-tech zones")
+
+    @field_validator("highlights")
+    @classmethod
+    def _known_variables(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        from model.reporters import REPORTERS  # imported late: reporters import params
+
+        unknown = [name for name in names if name not in REPORTERS]
+        if unknown:
+            raise ValueError(f"unknown output variables {unknown}; known: {sorted(REPORTERS)}")
+        return names
 
     @model_validator(mode="after")
     def _clock_runs_forward(self) -> Params:

@@ -1,0 +1,109 @@
+"""`littlegiants compare`: scenarios with common random numbers -> table and report."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from model.cli import app
+from model.cli.common import clear_figures, console, default_workers, prepare_out_dir, progress_bar
+from model.cli.run import MAX_SEEDS
+from model.compare import compare as run_comparison
+from model.compare import resolve
+from model.errors import ConfigError
+from model.io import write_parquet, write_text
+from model.params.loading import scenario_dirs
+from model.runner import DEFAULT_BASE_SEED, seed_list
+
+README_START = "<!-- scenario-table:start -->"
+README_END = "<!-- scenario-table:end -->"
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[str] | None, typer.Argument(help="Scenarios; the first is the reference")
+    ] = None,
+    all_scenarios: Annotated[
+        bool, typer.Option("--all", help="Every shipped scenario, baseline first")
+    ] = False,
+    seeds: Annotated[int, typer.Option(help="Runs per scenario (same seeds for each)")] = 20,
+    scale: Annotated[float, typer.Option(help="Share of the 1:1 population simulated")] = 1.0,
+    out: Annotated[Path, typer.Option(help="Output folder")] = Path("runs/compare"),
+    workers: Annotated[int, typer.Option(help="Parallel processes [default: all cores]")] = 0,
+    base_seed: Annotated[
+        int, typer.Option(help="Seed the run seeds are spawned from")
+    ] = DEFAULT_BASE_SEED,
+    readme: Annotated[
+        Path | None, typer.Option(help="Also rewrite the scenario table in this README")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace results already in --out")] = False,
+) -> None:
+    """Run scenarios with the same seeds; write results.parquet and report.md.
+
+    Example: littlegiants compare baseline no_restrictions --seeds 20 --scale 0.1 --out runs/cmp
+    """
+    names = _scenario_names(scenarios or [], all_scenarios)
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise ConfigError(f"--seeds {seeds}: allowed 1 <= seeds <= {MAX_SEEDS}")
+    params = resolve(names, scale)
+    out_dir = prepare_out_dir(out, overwrite)
+    total = len(params) * seeds
+    started = time.perf_counter()
+    with progress_bar(f"{len(params)} scenarios x {seeds} seeds", total) as advance:
+        results = run_comparison(
+            params,
+            seed_list(seeds, base_seed),
+            scale=scale,
+            workers=min(workers or default_workers(), total),
+            on_done=advance,
+        )
+    write_parquet(out_dir / "results.parquet", results)
+    command = "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    clear_figures(out_dir)
+    from model.compare_report import readme_section, write_comparison_report
+
+    descriptions = {p.name: p.description for p in params}
+    highlights = {p.name: p.highlights for p in params}
+    report = write_comparison_report(
+        results, out_dir, params[0].name, descriptions, highlights, command
+    )
+    if readme is not None:
+        section = readme_section(results, params[0].name, highlights, command)
+        _replace_readme_block(readme, section)
+    console.print(
+        f"[green]wrote[/] {out_dir / 'results.parquet'} and {report} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def _scenario_names(names: list[str], all_scenarios: bool) -> list[str]:
+    if all_scenarios:
+        shipped = sorted({p.stem for d in scenario_dirs() for p in d.glob("*.toml")})
+        names = (
+            ["baseline", *[n for n in shipped if n != "baseline"]]
+            if "baseline" in shipped
+            else shipped
+        )
+    if not names:
+        raise ConfigError("name at least one scenario, or pass --all")
+    return names
+
+
+def _replace_readme_block(path: Path, section: str) -> None:
+    """Replace the text between the scenario-table markers of a README."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from exc
+    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
+    if not pattern.search(text):
+        raise ConfigError(f"{path}: has no '{README_START}' ... '{README_END}' markers")
+    block = f"{README_START}\n{section}{README_END}"
+    write_text(path, pattern.sub(lambda _: block, text))
