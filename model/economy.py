@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from model.agents import (
     Bank,
@@ -51,7 +50,7 @@ class Economy(mesa.Model):
         self.quarter = parse_quarter(params.time.start)
         self.end_quarter = parse_quarter(params.time.end)
         self.entries = self.exits = 0
-        self.cash_target = np.zeros(0)
+        self.report_cache: dict | None = None
         self.quarter_labels: list[str] = []
         self.ledger = Ledger(track_firms=track_cash_flows)
         self.population = self._found_population()
@@ -68,6 +67,7 @@ class Economy(mesa.Model):
         ]
         self.policy = Policy(self)
         self.last_certified = None
+        self.cash_target = finance.desired_cash(self.population, params)
         certification.initial_lists(self)
         matching.attach_suppliers(self)
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
@@ -120,9 +120,17 @@ class Economy(mesa.Model):
         if self.quarter_of_year == 4:
             close_year(self.population)  # year-end accounts
         self.quarter_labels.append(self.label)
-        self.datacollector.collect(self)  # reporters
+        self.collect()  # reporters
         self.quarter += 1
         self.running = self.quarter <= self.end_quarter
+
+    def collect(self) -> None:
+        """Record this quarter's reporters (rows shared between reporters meanwhile)."""
+        self.report_cache = {}
+        try:
+            self.datacollector.collect(self)
+        finally:
+            self.report_cache = None
 
     def run(self) -> None:
         """Step until the end quarter."""

@@ -23,17 +23,17 @@ EXPOSED = 0.5  # exposure from which a firm counts as exposed to restrictions
 
 
 def _lg(m: Economy) -> RowView:
-    """National little giants as a row view; the rows are found once per quarter.
+    """National little giants as a row view.
 
-    Reporters are evaluated at the end of a quarter (DataCollector.collect), so
-    the rows are cached by the step count.
+    While the economy collects its reporters (`Economy.collect`) the rows are found
+    once and shared; a reporter called on its own looks them up afresh.
     """
-    key = (m.steps, len(m.population))
-    cached = getattr(m, "_lg_rows_cache", None)
-    if cached is None or cached[0] != key:
-        cached = (key, np.flatnonzero(m.population.status == NATIONAL))
-        m._lg_rows_cache = cached
-    return m.population.rows(cached[1])
+    cache = getattr(m, "report_cache", None)
+    if cache is None:
+        return m.population.rows(np.flatnonzero(m.population.status == NATIONAL))
+    if "lg_rows" not in cache:
+        cache["lg_rows"] = np.flatnonzero(m.population.status == NATIONAL)
+    return m.population.rows(cache["lg_rows"])
 
 
 def _national(value: float, m: Economy) -> float:

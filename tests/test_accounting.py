@@ -197,13 +197,6 @@ def test_national_firm_failing_its_review_loses_the_title(make_economy, national
     assert economy.government.counts["national_review_passed"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="model/agents/financiers.py Bank.lend and Bank.pledge never check pop.alive: an "
-    "exited firm with negative cash and unsold plant keeps borrowing until the year-end "
-    "compaction, inflating finance_bank_yuan / finance_ip_pledge_yuan",
-)
 def test_exited_firms_get_no_new_loans(make_economy):
     economy = make_economy(**{"finance.bank.approval": 1.0, "finance.ip_pledge.uptake": 1.0})
     pop, rows = economy.population, np.arange(10)

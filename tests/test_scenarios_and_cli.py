@@ -75,13 +75,6 @@ def test_extends_baseline_from_any_folder(tmp_path):
     assert params.description == baseline.description
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="model/params/loading.py load_scenario: table.setdefault('name', path.stem) runs "
-    "after the parent's table is merged in, so a child without `name` is called 'baseline' "
-    "and `littlegiants run child.toml` writes into runs/baseline",
-)
 def test_child_scenario_without_a_name_is_named_after_its_file(tmp_path):
     path = write(tmp_path, "no_events.toml", 'extends = "baseline"\n[restrictions]\nevents = []\n')
     assert load_scenario(path).name == "no_events"

@@ -136,7 +136,9 @@ class GuidanceFund(mesa.Agent):
         """(fund money, private co-investment) per firm this quarter."""
         r = self.rules
         fund = np.zeros(len(pop))
-        deals = int(self.quarterly_budget // r.deal_size_myuan) if year >= r.start_year else 0
+        # Random rounding keeps the expected number of deals right at every scale.
+        expected = self.quarterly_budget / r.deal_size_myuan if year >= r.start_year else 0.0
+        deals = int(np.floor(expected + rng.random()))
         targets = pop.alive & ~pop.listed & (pop.capability >= r.min_capability)
         targets &= pop.key_chain | (pop.exposure >= r.min_exposure)
         candidates = np.flatnonzero(targets)
@@ -164,7 +166,7 @@ class FiscalProgramme(mesa.Agent):
         self.rules = rules
         # A larger support scale pays each selected firm more, not more firms.
         self.support_scale = support_scale
-        self.batch_size = int(rules.batch_budget_myuan * scale // max(rules.award_myuan, 1e-9))
+        self.expected_batch = rules.batch_budget_myuan * scale / max(rules.award_myuan, 1e-9)
         self.selected = 0
 
     def runs_batch(self, year: int) -> bool:
@@ -179,7 +181,9 @@ class FiscalProgramme(mesa.Agent):
         rows = np.flatnonzero(eligible)
         # Random tie-break keeps the ranking a function of the model's generator only.
         score = pop.capability[rows] + 1e-9 * rng.random(len(rows))
-        chosen = rows[np.argsort(-score)[: self.batch_size]]
+        # Random rounding keeps the expected batch right at every scale.
+        batch_size = int(np.floor(self.expected_batch + rng.random()))
+        chosen = rows[np.argsort(-score)[:batch_size]]
         pop.support_until[chosen] = quarter + self.rules.support_quarters - 1
         pop.support_payment[chosen] = (
             self.support_scale * self.rules.award_myuan / self.rules.support_quarters

@@ -25,10 +25,12 @@ def scenario_dirs() -> list[Path]:
 def resolve_scenario(name_or_path: str | Path, base_dir: Path | None = None) -> Path:
     """The file a scenario name or path refers to; ConfigError if there is none."""
     text = str(name_or_path)
-    candidates = [Path(text)] if text.endswith(".toml") else []
+    is_file_name = text.endswith(".toml")
+    candidates = [Path(text)] if is_file_name else []
     if base_dir is not None:
-        candidates += [base_dir / text, base_dir / f"{text}.toml"]
-    candidates += [d / f"{text}.toml" for d in scenario_dirs()]
+        candidates.append(base_dir / (text if is_file_name else f"{text}.toml"))
+    if not is_file_name:
+        candidates += [d / f"{text}.toml" for d in scenario_dirs()]
     for path in candidates:
         if path.is_file():
             return path.resolve()
@@ -69,6 +71,8 @@ def resolved_table(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise ConfigError(f"{chain[-1]}: key 'extends' makes a cycle: {cycle}")
     table = read_toml(path)
+    # Each file is named after itself unless it says otherwise (not after its parent).
+    table.setdefault("name", path.stem)
     parent = table.pop("extends", None)
     if parent is None:
         return table
@@ -89,7 +93,6 @@ def load_scenario(name_or_path: str | Path, **overrides: Any) -> Params:
     """
     path = resolve_scenario(name_or_path)
     table = resolved_table(path)
-    table.setdefault("name", path.stem)
     changes = {key.replace("__", "."): value for key, value in overrides.items()}
     return validate_table(deep_merge(table, nest(changes)), source=str(path))
 

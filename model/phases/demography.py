@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.founding import draw_firms
-from model.population import DEAD
+from model.population import DEAD, Population
 
 # Share of exited rows above which the year-end compaction runs. A speed setting,
 # not an economic parameter: it moves rows, and so the random stream, but not the
@@ -24,12 +24,31 @@ def exit_firms(model: Economy) -> int:
     young = pop.age_years(model.quarter) < 3.0
     hazard = d.exit_rate + d.young_exit_rate * young + d.insolvency_exit * (pop.cash < 0)
     closes = pop.alive & (model.rng.random(len(pop), dtype=np.float32) < hazard)
-    pop.status[closes] = DEAD
-    pop.size[closes] = 0.0
-    pop.revenue[closes] = 0.0
-    pop.preparing[closes] = 0
-    pop.support_until[closes] = -1
+    liquidate(pop, np.flatnonzero(closes))
     return int(closes.sum())
+
+
+def liquidate(pop: Population, rows: np.ndarray) -> None:
+    """Close firms: assets go to creditors, the rest is written off; nothing flows after.
+
+    With no sales, cash, debt or plant left, an exited row pays and receives nothing
+    until the year-end compaction drops it.
+    """
+    pop.status[rows] = DEAD
+    for column in (
+        "size",
+        "revenue",
+        "opex",
+        "cash",
+        "bank_debt",
+        "ip_debt",
+        "fixed_assets",
+        "grants",
+        "support_payment",
+    ):
+        getattr(pop, column)[rows] = 0.0
+    pop.preparing[rows] = 0
+    pop.support_until[rows] = -1
 
 
 def enter_firms(model: Economy) -> int:

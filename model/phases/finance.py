@@ -29,7 +29,7 @@ def plan(model: Economy) -> np.ndarray:
         firms.grants = firms.support_payment * (firms.support_until >= model.quarter)
         target = desired_cash(firms, model.params)
         model.cash_target[firms.rows] = target
-        need[firms.rows] = np.maximum(target - firms.cash, 0.0)
+        need[firms.rows] = np.maximum(target - firms.cash, 0.0) * firms.alive
     return need
 
 
