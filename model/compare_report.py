@@ -9,6 +9,7 @@ with two generated sentences per scenario, for the README.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from model.io import write_text
 from model.report import describe, format_band, format_value, markdown_table, write_figures
 
 FIGURE_DIR = "figures"
+README_START = "<!-- scenario-table:start -->"
+README_END = "<!-- scenario-table:end -->"
 TABLE_VARIABLES = (
     "national_little_giants",
     "lg_invention_patents_mean",
@@ -111,40 +114,35 @@ def level_chart(results: pd.DataFrame) -> Figure:
 
 
 def _sentences(table: pd.DataFrame, scenario: str, reference: str, highlights) -> str:
-    """Two sentences on one scenario, written from the numbers."""
+    """Two sentences on one scenario at one quarter, written from the numbers."""
 
     def row(variable: str) -> pd.Series | None:
         match = table[(table["scenario"] == scenario) & (table["variable"] == variable)]
         return None if match.empty else match.iloc[0]
 
-    def noise(r: pd.Series) -> str:
-        return "beyond seed noise" if r["distinguishable"] else "within seed noise"
+    def versus(r: pd.Series, text: str) -> str:
+        """' (change, noise verdict)' when there is a reference to compare with."""
+        if scenario == reference or math.isnan(r["diff_mean"]):
+            return ""
+        verdict = "beyond seed noise" if r["distinguishable"] else "within seed noise"
+        return f" ({text}, {verdict})"
 
-    lg, pat, dom = (
-        row("national_little_giants"),
-        row("lg_invention_patents_mean"),
-        row("large_firm_domestic_supply_share"),
-    )
+    lg, pat, dom = (row(v) for v in TABLE_VARIABLES[:3])
     quarter = table["quarter"].iloc[0]
-    if scenario == reference or math.isnan(lg["diff_mean"]):
-        first = (
-            f"By {quarter} the model has {lg['mean']:,.0f} national little giants "
-            f"and {pat['mean']:.1f} invention patents per little giant."
-        )
-    else:
-        patents = (
-            "no little giants to count patents for"
-            if pat is None or math.isnan(pat["mean"])
-            else f"{pat['mean']:.1f} patents per little giant ({pat['diff_mean']:+.1f}, "
-            f"{noise(pat)})"
-        )
-        first = (
-            f"By {quarter} there are {lg['mean']:,.0f} national little giants "
-            f"({lg['diff_mean']:+,.0f} against {reference}, {noise(lg)}) and {patents}."
-        )
+    patents = (
+        "no little giants to count patents for"
+        if pat is None or math.isnan(pat["mean"])
+        else f"{pat['mean']:.1f} invention patents per little giant"
+        + versus(pat, f"{pat['diff_mean']:+.1f}")
+    )
+    first = (
+        f"By {quarter} there are {lg['mean']:,.0f} national little giants"
+        + versus(lg, f"{lg['diff_mean']:+,.0f} against {reference}")
+        + f" and {patents}."
+    )
     second = (
         f"Large firms buy {100 * dom['mean']:.0f}% of their specialized inputs at home"
-        + ("" if scenario == reference else f" ({100 * dom['diff_mean']:+.1f} pp, {noise(dom)})")
+        + versus(dom, f"{100 * dom['diff_mean']:+.1f} pp")
         + "."
     )
     for variable in highlights:
@@ -152,7 +150,8 @@ def _sentences(table: pd.DataFrame, scenario: str, reference: str, highlights) -
         if h is not None:
             second += (
                 f" {describe(variable)[0]}: {h['mean']:,.0f}"
-                f" ({h['diff_mean']:+,.0f} against {reference})."
+                + versus(h, f"{h['diff_mean']:+,.0f} against {reference}")
+                + "."
             )
     return f"{first} {second}"
 
@@ -219,3 +218,11 @@ def write_comparison_report(
     lines += [f"![{c}]({FIGURE_DIR}/{n})\n\n{c}\n" for n, _, c in figures]
     lines += [f"![{c}]({FIGURE_DIR}/{n})\n\n{c}\n" for n, c in extra]
     return write_text(out_dir / "report.md", "\n".join(lines))
+
+
+def replace_block(text: str, section: str) -> str:
+    """`text` with what lies between the README markers replaced by `section`."""
+    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"no '{README_START}' ... '{README_END}' markers")
+    return pattern.sub(lambda _: f"{README_START}\n{section}{README_END}", text, count=1)

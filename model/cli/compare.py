@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 import sys
 import time
@@ -20,9 +19,6 @@ from model.errors import ConfigError
 from model.io import write_parquet, write_text
 from model.params.loading import scenario_dirs
 from model.runner import DEFAULT_BASE_SEED, seed_list
-
-README_START = "<!-- scenario-table:start -->"
-README_END = "<!-- scenario-table:end -->"
 
 
 @app.command()
@@ -97,13 +93,14 @@ def _scenario_names(names: list[str], all_scenarios: bool) -> list[str]:
 
 
 def _replace_readme_block(path: Path, section: str) -> None:
-    """Replace the text between the scenario-table markers of a README."""
+    """Rewrite the generated block of a README, leaving the rest as it is."""
+    from model.compare_report import replace_block
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from exc
-    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
-    if not pattern.search(text):
-        raise ConfigError(f"{path}: has no '{README_START}' ... '{README_END}' markers")
-    block = f"{README_START}\n{section}{README_END}"
-    write_text(path, pattern.sub(lambda _: block, text))
+    try:
+        write_text(path, replace_block(text, section))
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
