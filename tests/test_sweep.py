@@ -1,0 +1,190 @@
+"""Sweeps: the same Parquet content wherever runs execute; kill -9 and resume; failing runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model import sweep as sweep_module
+from model.experiment import load_experiment
+from model.store import SweepStore, part_files
+from model.sweep import run_sweep
+
+SCRIPT = Path(sys.executable).parent / "littlegiants"
+CLI = (
+    [str(SCRIPT)]
+    if SCRIPT.exists()
+    else [sys.executable, "-c", "from model.cli import main; main()"]
+)
+SORT_KEYS = ["run_id", "quarter", "variable"]
+
+# 4 x 3 points x 4 seeds = 48 runs of 8 quarters at scale 0.003: about 0.05 s a run.
+EXPERIMENT = """
+name = "tiny_grid"
+scale = 0.003
+seeds_per_point = 4
+outputs = ["national_little_giants", "pool_firms", "lg_invention_patents_mean"]
+quarters = "year_end"
+[changes]
+"time.end" = "2020Q4"
+[parameters."fiscal.support_scale"]
+values = [0.0, 1.0, 2.0, 3.0]
+[parameters."restrictions.severity_scale"]
+values = [0.0, 1.0, 2.0]
+"""
+RUNS = 48
+
+
+def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def sorted_results(folder: Path) -> pd.DataFrame:
+    table = pd.read_parquet(folder / "results")  # the folder as a Parquet dataset
+    return table.sort_values(SORT_KEYS).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def experiment_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("experiment") / "tiny_grid.toml"
+    path.write_text(EXPERIMENT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(experiment_file, tmp_path_factory) -> pd.DataFrame:
+    """The sweep run in this process: what every other way of running must reproduce."""
+    out = tmp_path_factory.mktemp("reference")
+    done = run_cli("sweep", str(experiment_file), "--out", str(out), "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    return sorted_results(out)
+
+
+def test_results_rows_carry_point_seed_and_parameter_values(reference):
+    assert set(reference["run_id"]) == set(range(RUNS))
+    for column in ("point_id", "replicate", "seed", "fiscal.support_scale"):
+        assert column in reference.columns
+    first = reference[reference["run_id"] == 5].iloc[0]
+    assert (first["point_id"], first["replicate"]) == (1, 1)
+    assert first["fiscal.support_scale"] == 0.0 and first["restrictions.severity_scale"] == 1.0
+    assert set(reference["quarter"]) == {"2019Q4", "2020Q4"}
+
+
+def test_two_local_workers_give_identical_parquet_content(experiment_file, reference, tmp_path):
+    done = run_cli("sweep", str(experiment_file), "--out", str(tmp_path), "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(sorted_results(tmp_path), reference, check_exact=True)
+    assert "local Dask cluster, 2 processes" in (tmp_path / "report.md").read_text()
+
+
+def test_an_existing_dask_scheduler_gives_identical_parquet_content(
+    experiment_file, reference, tmp_path
+):
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        done = run_cli(
+            "sweep", str(experiment_file), "--out", str(tmp_path), "--scheduler", address
+        )
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(sorted_results(tmp_path), reference, check_exact=True)
+
+
+def test_a_sweep_killed_mid_way_resumes_without_losing_or_repeating_runs(
+    experiment_file, reference, tmp_path
+):
+    command = [*CLI, "sweep", str(experiment_file), "--out", str(tmp_path)]
+    process = subprocess.Popen(
+        [*command, "--workers", "2", "--part-runs", "3"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the kill takes the Dask workers too
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(part_files(tmp_path / "results")) < 2 and time.monotonic() < deadline:
+            assert process.poll() is None, "the sweep ended before it could be killed"
+            time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    before = SweepStore(tmp_path).done_run_ids()
+    assert 0 < len(before) < RUNS
+    # What a writer killed mid-write leaves: a hidden temporary, never read as data.
+    (tmp_path / "results" / ".part-00000000-dead.parquet.x1y2.tmp").write_bytes(b"PAR1 trunc")
+
+    resumed = run_cli(*command[len(CLI) :], "--workers", "1")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{len(before)} already done" in " ".join(resumed.stderr.split())
+    after = sorted_results(tmp_path)
+    per_run = after.groupby("run_id").size()
+    assert sorted(per_run.index) == list(range(RUNS))
+    assert not after.duplicated(SORT_KEYS).any()
+    pd.testing.assert_frame_equal(after, reference, check_exact=True)
+    assert not list((tmp_path / "results").glob(".*.tmp"))
+
+
+def test_a_run_that_raises_is_recorded_and_the_sweep_completes(
+    experiment_file, reference, tmp_path, monkeypatch
+):
+    real_simulate = sweep_module.simulate
+
+    def simulate_failing_at_support_3(params, seed=0, run_id=0):
+        if params.fiscal.support_scale == 3.0:
+            raise RuntimeError("model blew up at support 3")
+        return real_simulate(params, seed=seed, run_id=run_id)
+
+    monkeypatch.setattr(sweep_module, "simulate", simulate_failing_at_support_3)
+    experiment = load_experiment(experiment_file)
+    summary = run_sweep(experiment, tmp_path, workers=1)
+    failing = {r.run_id for r in experiment.runs if dict(r.values)["fiscal.support_scale"] == 3.0}
+    assert summary.failed == len(failing) == 12 and summary.done == RUNS - 12
+    assert set(summary.failures["run_id"]) == failing
+    record = summary.failures.iloc[0]
+    assert "RuntimeError: model blew up at support 3" in record["error"]
+    assert record["fiscal.support_scale"] == 3.0 and "Traceback" in record["traceback"]
+    kept = reference[~reference["run_id"].isin(failing)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(sorted_results(tmp_path), kept, check_exact=True)
+
+    again = run_sweep(experiment, tmp_path, workers=1)
+    assert (again.done, again.failed, again.skipped) == (0, 0, RUNS)
+
+    monkeypatch.setattr(sweep_module, "simulate", real_simulate)
+    retried = run_sweep(experiment, tmp_path, workers=1, retry_failed=True)
+    assert retried.done == 12 and retried.failures.empty
+    pd.testing.assert_frame_equal(sorted_results(tmp_path), reference, check_exact=True)
+
+
+def test_the_report_lists_failures_and_draws_the_heatmaps(experiment_file, tmp_path, monkeypatch):
+    from model.sweep_report import write_sweep_report
+
+    def always_fails(params, seed=0, run_id=0):
+        raise ValueError("no firms")
+
+    experiment = load_experiment(experiment_file)
+    monkeypatch.setattr(sweep_module, "simulate", always_fails)
+    summary = run_sweep(experiment, tmp_path, workers=1)
+    assert summary.failed == RUNS and summary.complete
+    report = write_sweep_report(experiment, summary, pd.DataFrame(), tmp_path, "this process")
+    assert "ValueError: no firms" in report.read_text()
+
+
+def test_a_folder_holding_another_experiment_is_refused(experiment_file, tmp_path):
+    other = experiment_file.parent / "other.toml"
+    other.write_text(EXPERIMENT.replace("seeds_per_point = 4", "seeds_per_point = 1"))
+    run_sweep(load_experiment(other), tmp_path, workers=1)
+    done = run_cli("sweep", str(experiment_file), "--out", str(tmp_path), "--workers", "1")
+    assert done.returncode == 2 and "different experiment" in done.stderr
+    assert "--overwrite" in done.stderr
