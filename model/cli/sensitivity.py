@@ -1,0 +1,113 @@
+"""`littlegiants sensitivity`: run a Sobol experiment (resumable) and report its indices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from model.cli import app
+from model.cli.common import console
+from model.cli.sweep import (
+    Overwrite,
+    PartRuns,
+    RetryFailed,
+    Scheduler,
+    SweepOptions,
+    Workers,
+    execute_with_progress,
+    print_summary,
+)
+from model.errors import ConfigError
+from model.experiment import Experiment, load_experiment
+from model.sweep import PART_RUNS, SweepSummary
+
+FIGURE = "figures/sobol_indices.png"
+
+
+@app.command()
+def sensitivity(
+    experiment: Annotated[
+        Path, typer.Argument(help="Sobol experiment, e.g. experiments/sobol.toml")
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Sweep folder (default: runs/EXPERIMENT)")
+    ] = None,
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    overwrite: Overwrite = False,
+    retry_failed: RetryFailed = False,
+    part_runs: PartRuns = PART_RUNS,
+) -> None:
+    """Sobol first-order and total indices with confidence intervals, and the seed noise.
+
+    Runs the experiment's design like `sweep` (rerun to resume), then writes
+    sobol_indices.csv, seed_noise.csv, a chart and report.md into --out.
+
+    Example: littlegiants sensitivity experiments/sobol.toml --out runs/sobol
+    """
+    spec = load_experiment(experiment)
+    if spec.spec.sampler != "sobol":
+        raise ConfigError(f"{experiment}: key 'sampler' = '{spec.spec.sampler}': use 'sobol'")
+    out_dir = out or Path("runs") / spec.name
+    options = SweepOptions(workers, scheduler, overwrite, retry_failed, part_runs)
+    summary = execute_with_progress(spec, out_dir, options)
+    report = write_analysis(spec, summary, out_dir, options.where)
+    print_summary(summary, out_dir, report)
+    if not summary.complete:
+        raise typer.Exit(code=1)
+
+
+def write_analysis(spec: Experiment, summary: SweepSummary, out_dir: Path, workers: str) -> Path:
+    """Indices, noise table, chart and report.md from the stored results."""
+    from model import sensitivity as sa
+    from model.charts import save_figure
+    from model.io import write_text
+    from model.store import SweepStore
+    from model.sweep_report import write_sweep_report
+
+    results = SweepStore(out_dir).results()
+    indices, noise = sa.analyse(results, spec)
+    write_text(out_dir / "sobol_indices.csv", indices.to_csv(index=False))
+    write_text(out_dir / "seed_noise.csv", noise.to_csv(index=False))
+    sections = ["## Sobol sensitivity", _design_note(spec)]
+    skipped = sa.unanalysable(sa.point_outputs(sa.run_outputs(results, spec), len(spec.points)))
+    sections += [_skipped_note(skipped)] if skipped else []
+    if not indices.empty:
+        save_figure(sa.indices_figure(indices), out_dir / FIGURE)
+        sections += [f"![Sobol indices]({FIGURE})", sa.indices_markdown(indices, _conf(spec))]
+    sections += ["## Seed noise", sa.noise_markdown(noise)]
+    _print_top(indices)
+    return write_sweep_report(spec, summary, results, out_dir, workers, extra=sections)
+
+
+def _conf(spec: Experiment) -> float:
+    return spec.spec.sensitivity.conf_level
+
+
+def _design_note(spec: Experiment) -> str:
+    s = spec.spec
+    return (
+        f"Saltelli design with N = {s.samples} base samples over {len(spec.parameters)} "
+        f"parameters ({len(spec.points):,} points, {s.seeds_per_point} seed(s) each; indices "
+        f"use the mean over seeds). Intervals: {_conf(spec):.0%} bootstrap, "
+        f"{s.sensitivity.resamples} resamples. S1 is the share of output variance a parameter "
+        "explains alone, ST including all its interactions."
+    )
+
+
+def _skipped_note(skipped: dict[str, int]) -> str:
+    listed = ", ".join(f"{name} ({count} points)" for name, count in skipped.items())
+    return (
+        f"Not analysed, some design points have no value: {listed}. Failed runs can be "
+        "redone with --retry-failed; a mean over no firms has no value."
+    )
+
+
+def _print_top(indices: pd.DataFrame) -> None:
+    for output, table in indices.groupby("output", sort=False):
+        top = table.sort_values("ST", ascending=False).head(3)
+        ranked = ", ".join(f"{r.parameter} (ST {r.ST:.2f})" for r in top.itertuples())
+        console.print(f"[bold]{output}[/]: {ranked}")
