@@ -1,0 +1,173 @@
+"""Validation: the targets the issue requires, bounds, the verdict and `littlegiants validate`."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import model.cli.validate  # noqa: F401  (registers the command on the app)
+from model.cli import app
+from model.io import read_parquet, write_parquet
+from model.observed import KINDS, ROLES, TARGETS, Target, fit_table, targets
+from model.reporters import REPORTERS
+from model.runner import TIDY_COLUMNS
+from model.validate import exit_code, missed_required
+
+# (fact key, year) -> (tolerance, in share points) that the issue's goal names.
+REQUIRED = {
+    **{("little_giants_total_reported", y): (0.05, False) for y in range(2021, 2026)},
+    ("invention_patents_per_firm_owned", 2024): (0.10, False),
+    ("rd_spend_per_firm", 2024): (0.10, False),
+    ("share_in_national_high_tech_zones", 2025): (0.05, True),
+    ("share_industrial_foundation", 2025): (0.05, True),
+    ("share_key_chain_links", 2025): (0.05, True),
+    ("share_supply_3plus_large_firms", 2025): (0.05, True),
+}
+
+
+def test_every_fact_the_issue_requires_is_a_required_fit_target():
+    required = {(t.key, t.year): t for t in targets(required=True)}
+    assert set(required) == set(REQUIRED)
+    for key, (tolerance, absolute) in REQUIRED.items():
+        target = required[key]
+        assert (target.tolerance, target.absolute, target.role) == (tolerance, absolute, "fit")
+
+
+def test_fit_targets_are_the_required_facts_and_the_provincial_pools():
+    fit = targets(role="fit")
+    assert {t.variable for t in fit if not t.required} == {"provincial_specialized"}
+    assert len(targets(role="check")) >= 5 and len(fit) + len(targets(role="check")) == len(TARGETS)
+
+
+def test_every_target_names_a_fact_a_reporter_and_a_valid_kind_and_role():
+    for t in TARGETS:
+        assert math.isfinite(t.observed) and t.observed > 0, t
+        assert t.variable in REPORTERS, t
+        assert t.kind in KINDS and t.role in ROLES and t.tolerance > 0 and t.weight > 0, t
+
+
+@pytest.mark.parametrize(
+    ("kind", "passing", "failing"),
+    [
+        ("point", [0.9, 1.0, 1.1], [0.89, 1.11]),
+        ("lower_bound", [0.9, 1.0, 5.0], [0.89]),
+        ("upper_bound", [0.0, 1.0, 1.1], [1.11]),
+    ],
+)
+def test_a_target_passes_within_tolerance_and_on_the_open_side_of_a_bound(kind, passing, failing):
+    target = Target("national_little_giants", "2024Q4", "little_giants_total_reported", 2024)
+    target = Target(**{**target.__dict__, "tolerance": 0.10, "kind": kind})
+    assert all(target.within(f * target.observed) for f in passing)
+    assert not any(target.within(f * target.observed) for f in failing)
+    assert not target.within(float("nan"))
+
+
+def test_scaled_miss_is_zero_inside_a_bound_and_one_at_the_edge_of_a_point():
+    (rd,) = [t for t in TARGETS if t.key == "rd_spend_per_firm"]
+    assert rd.kind == "lower_bound"
+    assert rd.scaled_miss(2 * rd.observed) == 0.0
+    assert rd.scaled_miss(0.9 * rd.observed) == pytest.approx(-1.0)
+    (zone,) = [t for t in TARGETS if t.key == "share_in_national_high_tech_zones"]
+    assert zone.scaled_miss(zone.observed + 0.05) == pytest.approx(1.0)
+
+
+def exact_results(runs: int = 3) -> pd.DataFrame:
+    """A results table whose every targeted (variable, quarter) equals its first target."""
+    first: dict[tuple[str, str], float] = {}
+    for t in TARGETS:
+        first.setdefault((t.variable, t.quarter), t.observed)
+    rows = [
+        ("baseline", run, 1000 + run, quarter, int(quarter[:4]), variable, value)
+        for run in range(runs)
+        for (variable, quarter), value in first.items()
+    ]
+    return pd.DataFrame(rows, columns=TIDY_COLUMNS)
+
+
+def shifted(results: pd.DataFrame, variable: str, quarter: str, *, by: float = 0.0, times=1.0):
+    """The results with one variable at one quarter moved (value x times + by)."""
+    moved = results.copy()
+    rows = (moved["variable"] == variable) & (moved["quarter"] == quarter)
+    moved.loc[rows, "value"] = moved.loc[rows, "value"] * times + by
+    return moved
+
+
+def test_required_facts_at_their_observed_values_pass():
+    table = fit_table(exact_results())
+    assert table[table["required"]]["within"].all()
+    assert exit_code(table) == 0 and missed_required(table) == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "quarter", "change", "passes"),
+    [
+        ("national_little_giants", "2023Q4", {"times": 1.06}, False),
+        ("national_little_giants", "2023Q4", {"times": 1.04}, True),
+        ("national_little_giants", "2021Q4", {"times": 0.94}, False),
+        ("lg_invention_patents_mean", "2024Q4", {"times": 0.88}, False),
+        ("lg_rd_spend_mean_yuan", "2024Q4", {"times": 3.0}, True),  # a lower bound
+        ("lg_rd_spend_mean_yuan", "2024Q4", {"times": 0.89}, False),
+        ("lg_share_foundational", "2025Q4", {"by": 0.30}, True),  # a lower bound
+        ("lg_share_foundational", "2025Q4", {"by": -0.06}, False),
+        ("lg_share_high_tech_zone", "2025Q4", {"by": 0.04}, True),
+        ("lg_share_high_tech_zone", "2025Q4", {"by": 0.06}, False),
+    ],
+)
+def test_moving_a_required_fact_outside_its_tolerance_fails_and_names_it(
+    variable, quarter, change, passes
+):
+    table = fit_table(shifted(exact_results(), variable, quarter, **change))
+    assert exit_code(table) == (0 if passes else 1)
+    missed = missed_required(table)
+    assert (
+        missed == [] if passes else [m.split(":")[0] for m in missed] == [f"{variable} {quarter}"]
+    )
+
+
+def test_a_required_variable_missing_from_the_results_fails():
+    results = exact_results()
+    table = fit_table(results[results["variable"] != "lg_share_key_chain"])
+    assert exit_code(table) == 1 and missed_required(table)[0].startswith("lg_share_key_chain")
+
+
+def test_check_facts_do_not_change_the_exit_code():
+    table = fit_table(shifted(exact_results(), "lg_rd_intensity", "2024Q4", times=3.0))
+    (row,) = table[table["variable"] == "lg_rd_intensity"].itertuples()
+    assert not row.within and row.role == "check" and exit_code(table) == 0
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, ["validate", *args], catch_exceptions=False)
+
+
+def test_cli_exits_1_naming_the_fact_moved_outside_its_tolerance(tmp_path: Path):
+    good, bad = tmp_path / "good.parquet", tmp_path / "bad.parquet"
+    write_parquet(good, exact_results())
+    write_parquet(bad, shifted(exact_results(), "national_little_giants", "2022Q4", times=0.9))
+    ok = invoke("--results", str(good), "--no-stylized", "--out", str(tmp_path / "ok"))
+    assert ok.exit_code == 0, ok.output
+    missed = invoke("--results", str(bad), "--no-stylized", "--out", str(tmp_path / "bad"))
+    assert missed.exit_code == 1
+    assert "national_little_giants 2022Q4" in missed.output
+    report = (tmp_path / "bad" / "report.md").read_text(encoding="utf-8")
+    assert "Missed 1 of 11 required facts" in report
+
+
+def test_cli_runs_a_tiny_scenario_and_writes_a_consistent_report(tmp_path: Path):
+    out = tmp_path / "validation"
+    args = ["baseline", "--seeds", "2", "--scale", "0.005", "--workers", "1", "--out", str(out)]
+    result = invoke(*args, "--stylized-scale", "0.005")
+    assert result.exit_code in (0, 1), result.output
+    results = read_parquet(out / "results.parquet")
+    assert results["run_id"].nunique() == 2
+    assert result.exit_code == exit_code(fit_table(results))  # the verdict of what was written
+    assert len(pd.read_csv(out / "targets.csv")) == len(TARGETS)
+    assert len(pd.read_csv(out / "stylized.csv")) == 5
+    for name in ("size_distribution.png", "growth_rates.png"):
+        assert (out / "figures" / name).stat().st_size > 10_000
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Observed facts" in text and "## Stylized facts of firm dynamics" in text
