@@ -316,7 +316,9 @@ def _stylized_part(v: Validation, out_dir: Path) -> list[str]:
     """The stylized-facts section; writes stylized.csv and the two figures."""
     assert v.panel is not None and v.stylized_scale is not None
     s = v.stats
-    write_text(out_dir / "stylized.csv", pd.DataFrame([f.__dict__ for f in v.facts]).to_csv())
+    write_text(
+        out_dir / "stylized.csv", pd.DataFrame([f.__dict__ for f in v.facts]).to_csv(index=False)
+    )
     save_figure(
         size_distribution_figure(v.panel.sizes, s["hill_alpha"]),
         out_dir / "figures" / "size_distribution.png",

@@ -117,6 +117,7 @@ def test_concentration_measures_have_their_textbook_values(rng):
 PASSING = {
     "hill_alpha": 1.1,
     "hill_alpha_se": 0.01,
+    "hill_alpha_top1": 1.1,
     "rank_size_alpha": 1.1,
     "rank_size_alpha_se": 0.01,
     "growth_excess_kurtosis": 3.0,

@@ -23,6 +23,7 @@ from model.runner import DEFAULT_BASE_SEED, replicate_seeds
 if TYPE_CHECKING:
     from model.validate import Validation
 
+NUMBERS = {"Observed", "Model mean", "Model 5–95%", "Error", "Tolerance", "Value"}
 WIDE = 220  # characters per line when the output is not a terminal (logs, pipes)
 
 
@@ -76,7 +77,7 @@ def validate(
     if validation.exit_code:
         console.print(f"[red]missed {len(validation.missed)} required fact(s):[/]")
         for line in validation.missed:
-            console.print(f"  [red]✗[/] {line}")
+            console.print(f"  [red]✗[/] {line}", soft_wrap=True)
         raise typer.Exit(code=validation.exit_code)
     console.print("[green]every required fact is within its tolerance[/]")
 
@@ -132,8 +133,8 @@ def _print(validation: Validation) -> None:
         if not rows:
             continue
         table = Table(title=title, header_style="bold")
-        for i, name in enumerate(header):
-            table.add_column(name, justify="left" if i < 2 or name == "Reading" else "right")
+        for name in header:
+            table.add_column(name, justify="right" if name in NUMBERS else "left")
         for row in rows:
             table.add_row(*[_colour(cell) for cell in row])
         out.print(table)
