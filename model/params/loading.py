@@ -55,14 +55,36 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; any other value (numbers, arrays) replaces the base."""
+    """Tables merge key by key; any other value (numbers, arrays) replaces the base.
+
+    A table whose keys are all item numbers merges into an array item by item, so a
+    dotted change like `certification.campaigns.1.boost` edits one event.
+    """
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
+        current = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            merged[key] = deep_merge(current, value)
+        elif (
+            isinstance(value, Mapping)
+            and isinstance(current, list | tuple)
+            and value
+            and all(str(k).isdigit() for k in value)
+        ):
+            merged[key] = _merge_items(list(current), value, key)
         else:
             merged[key] = value
     return merged
+
+
+def _merge_items(items: list[Any], changes: Mapping[str, Any], key: str) -> list[Any]:
+    for index, change in changes.items():
+        position = int(index)
+        if position >= len(items):
+            raise ConfigError(f"'{key}.{index}': there are only {len(items)} items")
+        both_tables = isinstance(change, Mapping) and isinstance(items[position], Mapping)
+        items[position] = deep_merge(items[position], change) if both_tables else change
+    return items
 
 
 def resolved_table(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:

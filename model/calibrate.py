@@ -1,0 +1,305 @@
+"""Calibration by simulated method of moments with common random numbers.
+
+The loss is the weighted sum of squared target errors, each in units of its
+tolerance (a target just at its tolerance adds 1). A Latin-hypercube design over
+the parameter bounds (also the prior sample for an ABC-rejection posterior) is
+followed by a Nelder-Mead search from its best point. Every evaluation is appended
+to a checkpoint file; a restarted calibration replays from it without rerunning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.stats import qmc
+
+from model.calibration_spec import CalibrationSpec
+from model.errors import ConfigError
+from model.observed import TARGETS
+from model.params import Params
+from model.params.loading import load_scenario, with_changes
+from model.runner import replicate_seeds, simulate
+
+NO_VALUE_PENALTY = 1e4  # loss contribution of a target the model cannot produce
+
+
+@dataclass(frozen=True)
+class FitTarget:
+    """A moment to match: model `variable` at `quarter` against `observed`."""
+
+    variable: str
+    quarter: str
+    observed: float
+    tolerance: float
+    absolute: bool = False
+    weight: float = 1.0
+    kind: str = "point"  # or "lower_bound": only shortfalls count
+
+    def error(self, model_value: float) -> float:
+        """Error in units of the tolerance (0 when a lower bound is met)."""
+        if math.isnan(model_value):
+            return math.sqrt(NO_VALUE_PENALTY)
+        raw = model_value - self.observed
+        if not self.absolute:
+            raw /= self.observed
+        if self.kind == "lower_bound":
+            raw = min(raw, 0.0)
+        return raw / self.tolerance
+
+
+def fit_targets(spec: CalibrationSpec) -> list[FitTarget]:
+    """The observed targets with role 'fit', minus exclusions, with the spec's weights."""
+    chosen = []
+    for t in TARGETS:
+        if getattr(t, "role", "fit") != "fit" or t.variable in spec.targets.exclude:
+            continue
+        weight = spec.targets.weights.get(t.variable, getattr(t, "weight", 1.0))
+        chosen.append(
+            FitTarget(
+                t.variable,
+                t.quarter,
+                t.observed,
+                t.tolerance,
+                t.absolute,
+                weight,
+                getattr(t, "kind", "point"),
+            )
+        )
+    return chosen
+
+
+def loss(targets: Sequence[FitTarget], moments: Sequence[float]) -> float:
+    """Weighted sum of squared errors in tolerance units."""
+    return float(sum(t.weight * t.error(m) ** 2 for t, m in zip(targets, moments, strict=True)))
+
+
+@dataclass
+class Evaluation:
+    """One point of the parameter space and what the model made of it."""
+
+    index: int
+    stage: str
+    values: dict[str, float]
+    moments: list[float]
+    loss: float
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def _moments_job(job: tuple[Params, int, list[tuple[str, str]]]) -> list[float]:
+    """Run one seed; the model's value of each (variable, quarter), NaN if absent."""
+    params, seed, keys = job
+    table = simulate(params, seed=seed)
+    values = table.set_index(["variable", "quarter"])["value"]
+    return [float(values.get(key, np.nan)) for key in keys]
+
+
+class Evaluator:
+    """Runs points (all seeds each), caches them and appends them to the checkpoint."""
+
+    def __init__(
+        self,
+        spec: CalibrationSpec,
+        targets: Sequence[FitTarget],
+        base: Params,
+        checkpoint: Path,
+        executor: Executor | None,
+    ) -> None:
+        self.spec, self.targets, self.executor = spec, list(targets), executor
+        self.base = base.model_copy(update={"scale": spec.scale})
+        self.seeds = replicate_seeds(spec.base_seed, spec.seeds)
+        self.keys = [(t.variable, t.quarter) for t in self.targets]
+        self.checkpoint = checkpoint
+        self.history: list[Evaluation] = []
+        self.cache: dict[str, Evaluation] = {}
+        self.fingerprint = fingerprint(spec, self.targets, self.base)
+        for record in read_checkpoint(checkpoint, self.fingerprint):
+            self.cache[_key(record.values)] = record
+
+    def params_for(self, values: dict[str, float]) -> Params:
+        """The base scenario with these parameter values."""
+        return with_changes(self.base, values)
+
+    def evaluate(self, points: Sequence[dict[str, float]], stage: str) -> list[Evaluation]:
+        """Evaluate points (cached ones are not rerun), in order."""
+        todo = [p for p in points if _key(p) not in self.cache]
+        jobs = [(self.params_for(p), seed, self.keys) for p in todo for seed in self.seeds]
+        runner = self.executor.map if self.executor else map
+        outputs = list(runner(_moments_job, jobs))
+        for i, point in enumerate(todo):
+            runs = np.array(outputs[i * len(self.seeds) : (i + 1) * len(self.seeds)])
+            moments = [float(np.mean(column)) for column in runs.T]
+            record = Evaluation(len(self.cache), stage, point, moments, loss(self.targets, moments))
+            self.cache[_key(point)] = record
+            append_checkpoint(self.checkpoint, record, self.fingerprint)
+        results = [self.cache[_key(p)] for p in points]
+        self.history.extend(results)
+        return results
+
+
+def _key(values: dict[str, float]) -> str:
+    return json.dumps({k: float(v) for k, v in sorted(values.items())})
+
+
+def fingerprint(spec: CalibrationSpec, targets: Sequence[FitTarget], base: Params) -> str:
+    """What the evaluations depend on, except the point: scale, seeds, targets, scenario."""
+    content = json.dumps(
+        [
+            spec.scale,
+            spec.seeds,
+            spec.base_seed,
+            [asdict(t) for t in targets],
+            base.model_dump(mode="json"),
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+def read_checkpoint(path: Path, expected: str | None = None) -> list[Evaluation]:
+    """Evaluations saved so far; a torn last line (killed writer) is ignored.
+
+    The first line names what the evaluations depend on; a checkpoint made for
+    another scale, seeds, targets or scenario is refused rather than reused.
+    """
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = _parse(lines[0]) if lines else None
+    made_for = header.get("fingerprint") if isinstance(header, dict) else None
+    if expected is not None and made_for is not None and made_for != expected:
+        raise ConfigError(
+            f"{path}: checkpoint of a different calibration (scale, seeds, "
+            "targets or scenario changed); pass --fresh to start over"
+        )
+    records = []
+    for line in lines:
+        data = _parse(line)
+        if isinstance(data, dict) and "fingerprint" not in data:
+            try:
+                records.append(Evaluation(**data))
+            except TypeError:
+                continue
+    return records
+
+
+def _parse(line: str) -> object:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        return None
+
+
+def append_checkpoint(path: Path, record: Evaluation, fingerprint_: str = "") -> None:
+    """Append one evaluation as a JSON line and force it to disk (header line first)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        if handle.tell() == 0 and fingerprint_:
+            handle.write(json.dumps({"fingerprint": fingerprint_}) + "\n")
+        handle.write(json.dumps(asdict(record), allow_nan=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def design_points(spec: CalibrationSpec) -> list[dict[str, float]]:
+    """The Latin-hypercube design over the bounds (deterministic in the base seed)."""
+    count = max(2, round(spec.global_share * spec.budget))
+    unit = qmc.LatinHypercube(d=len(spec.parameters), seed=spec.base_seed).random(count)
+    return [to_values(spec, row) for row in unit]
+
+
+def to_values(spec: CalibrationSpec, unit: np.ndarray) -> dict[str, float]:
+    """Unit-cube coordinates -> parameter values (clipped to the bounds)."""
+    unit = np.clip(unit, 0.0, 1.0)
+    return {
+        p.name: float(p.low + u * (p.high - p.low))
+        for p, u in zip(spec.parameters, unit, strict=True)
+    }
+
+
+def to_unit(spec: CalibrationSpec, values: dict[str, float]) -> np.ndarray:
+    """Parameter values -> unit-cube coordinates."""
+    return np.array([(values[p.name] - p.low) / (p.high - p.low) for p in spec.parameters])
+
+
+def local_search(
+    spec: CalibrationSpec,
+    evaluator: Evaluator,
+    start: dict[str, float],
+    evaluations: int,
+    on_step: Callable[[Evaluation], None] | None = None,
+) -> None:
+    """Nelder-Mead in the unit cube from `start`, at most `evaluations` new points."""
+    if evaluations <= 0:
+        return
+
+    def objective(unit: np.ndarray) -> float:
+        record = evaluator.evaluate([to_values(spec, unit)], "local")[0]
+        if on_step:
+            on_step(record)
+        return record.loss
+
+    x0 = to_unit(spec, start)
+    simplex = [x0] + [
+        np.clip(x0 + 0.1 * np.eye(len(x0))[i] * (1 - 2 * (x0[i] > 0.9)), 0, 1)
+        for i in range(len(x0))
+    ]
+    minimize(
+        objective,
+        x0,
+        method="Nelder-Mead",
+        options={
+            "maxfev": evaluations,
+            "initial_simplex": np.array(simplex),
+            "xatol": 1e-3,
+            "fatol": 1e-3,
+        },
+    )
+
+
+def run_calibration(
+    spec: CalibrationSpec,
+    checkpoint: Path,
+    workers: int = 1,
+    targets: Sequence[FitTarget] | None = None,
+    base: Params | None = None,
+    on_step: Callable[[Evaluation], None] | None = None,
+) -> Evaluator:
+    """Design then local search; returns the evaluator holding every evaluation."""
+    targets = list(targets) if targets is not None else fit_targets(spec)
+    base = base if base is not None else load_scenario(spec.scenario)
+    executor = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        evaluator = Evaluator(spec, targets, base, checkpoint, executor)
+        design = design_points(spec)
+        batch = max(1, workers * 4)  # enough jobs per batch to keep every worker busy
+        for start in range(0, len(design), batch):
+            for record in evaluator.evaluate(design[start : start + batch], "design"):
+                if on_step:
+                    on_step(record)
+        best = min(evaluator.history, key=lambda r: r.loss)
+        local_search(spec, evaluator, best.values, spec.budget - len(design), on_step)
+    finally:
+        if executor:
+            executor.shutdown()
+    return evaluator
+
+
+def best(evaluator: Evaluator) -> Evaluation:
+    """The lowest-loss evaluation of this calibration."""
+    return min(evaluator.history, key=lambda r: r.loss)
+
+
+def posterior(evaluator: Evaluator, spec: CalibrationSpec) -> list[Evaluation]:
+    """ABC rejection: the design points (prior draws) with the lowest losses."""
+    design = sorted((r for r in evaluator.history if r.stage == "design"), key=lambda r: r.loss)
+    return design[: max(2, round(spec.accept_share * len(design)))]
