@@ -51,7 +51,8 @@ def _delta(row: pd.Series, kind: str, is_reference: bool) -> str:
     value = row["diff_mean"] * (100 if kind == "share" else 1)
     unit = " pp" if kind == "share" else ""
     mark = " ✓" if row["distinguishable"] else ""
-    return f"{value:+,.1f}{unit}{mark}" if abs(value) < 100 else f"{value:+,.0f}{unit}{mark}"
+    whole = kind == "firms" or abs(value) >= 100  # counts are whole firms
+    return f"{value:+,.0f}{unit}{mark}" if whole else f"{value:+,.1f}{unit}{mark}"
 
 
 def summary_markdown(
