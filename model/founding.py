@@ -59,6 +59,8 @@ def draw_firms(
         "revenue": annual_revenue / 4.0,
         "rd_intensity": rd_intensity,
         "tech_access": np.ones(count),
+        "volatility": params.production.revenue_volatility
+        * np.exp(params.production.volatility_dispersion * rng.standard_normal(count)),
         "cash": pop.cash_quarters * annual_revenue / 4.0,
         "support_until": np.full(count, -1),
     }

@@ -39,6 +39,7 @@ COLUMNS: dict[str, tuple[type, str]] = {
     "main_share": (np.float64, "main-business share of revenue"),
     "niche_market": (np.float64, "national niche market, M yuan per year"),
     "size": (np.float64, "own-market revenue, M yuan per quarter"),
+    "volatility": (np.float64, "std. dev. of quarterly log sales shocks at reference size"),
     "revenue": (np.float64, "total revenue this quarter, M yuan"),
     "opex": (np.float64, "operating costs this quarter, M yuan"),
     "rd_intensity": (np.float64, "chosen R&D share of revenue"),

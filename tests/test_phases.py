@@ -177,7 +177,8 @@ def test_guidance_fund_backs_capable_targets_and_crowds_in_private_money(make_ec
     pop.key_chain, pop.listed = True, False
     assert fund.invest(pop, economy.rng, g.start_year - 1)[0].sum() == 0  # not started yet
     money, private = fund.invest(pop, economy.rng, g.start_year)
-    assert (money > 0).sum() == fund.quarterly_budget // g.deal_size_myuan > 1
+    expected = fund.quarterly_budget / g.deal_size_myuan  # rounded up or down at random
+    assert np.floor(expected) <= (money > 0).sum() <= np.ceil(expected) and expected > 1
     assert (pop.capability[money > 0] >= g.min_capability).all()
     np.testing.assert_array_equal(private, g.crowd_in_ratio * money)
 

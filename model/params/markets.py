@@ -121,7 +121,23 @@ class ProductionParams(Section):
         ge=0,
         le=1,
         unit="log points per quarter",
-        doc="Std. dev. of idiosyncratic quarterly revenue shocks",
+        doc="Std. dev. of quarterly revenue shocks of a firm of reference size (10M yuan/yr)",
+    )
+    volatility_size_elasticity: float = param(
+        0.2,
+        ge=0,
+        le=1,
+        unit="elasticity",
+        doc="Fall of shock volatility with firm size: sigma ~ size^-elasticity",
+        source="growth-rate volatility scales as size^-0.15..-0.2 (Stanley et al. 1996, "
+        "Nature 379; Bottazzi & Secchi 2006)",
+    )
+    volatility_dispersion: float = param(
+        0.35,
+        ge=0,
+        le=2,
+        unit="log points",
+        doc="Std. dev. of log firm-specific volatility (some niches are riskier)",
     )
     base_margin: float = param(
         0.12,

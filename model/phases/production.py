@@ -8,6 +8,8 @@ import numpy as np
 
 from model.population import RowView
 
+REFERENCE_SIZE_MYUAN = 10.0  # annual own-market sales at which sigma = firm volatility
+
 if TYPE_CHECKING:
     from model.economy import Economy
     from model.params import Params
@@ -21,11 +23,16 @@ def technology_access(index: float, exposure: np.ndarray, loss: float) -> np.nda
 def grow_own_market(firms: RowView, shock: np.ndarray, params: Params) -> None:
     """Gibrat growth of own-market sales, faster for more capable firms.
 
-    log size grows by (market growth + premium x capability) / 4 + sigma x shock,
-    with shock ~ N(0, 1); exited firms have size 0 and stay there.
+    log size grows by (market growth + premium x capability) / 4 + sigma_i x shock,
+    shock ~ N(0, 1), sigma_i = firm volatility x (annual size / 10M)^-elasticity;
+    exited firms have size 0 and stay there.
     """
     p = params.production
-    growth = shock * p.revenue_volatility
+    growth = shock * firms.volatility
+    # Larger firms are steadier (sigma ~ size^-e): a scale mixture of normal shocks,
+    # so fat-tailed growth rates across firms emerge rather than being assumed.
+    annual_size = 4.0 * np.maximum(firms.size, 1e-9) / REFERENCE_SIZE_MYUAN
+    growth *= np.power(annual_size, -p.volatility_size_elasticity)
     growth += (p.market_growth / 4.0) + (p.capability_premium / 4.0) * firms.capability
     firms.size *= np.exp(growth)
     firms.niche_market *= (1.0 + p.niche_growth) ** 0.25
