@@ -59,20 +59,20 @@ class ExperimentSpec(BaseModel):
     """The experiment file as written (see experiments/*.toml for commented examples)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: StrictStr
+    name: StrictStr  # default: the file name
     description: StrictStr = ""
-    scenario: StrictStr = "baseline"
-    scale: StrictFloat = Field(0.01, gt=0, le=4)
+    scenario: StrictStr = "baseline"  # base scenario: name or path
+    scale: StrictFloat = Field(0.01, gt=0, le=4)  # share of the 1:1 population simulated
     sampler: Literal["grid", "latin", "sobol"] = "grid"
-    samples: StrictInt | None = Field(None, ge=1, le=1_000_000)
+    samples: StrictInt | None = Field(None, ge=1, le=1_000_000)  # latin points; sobol N
     seeds_per_point: StrictInt = Field(1, ge=1, le=10_000)
     base_seed: StrictInt = Field(20210101, ge=0, le=2**63 - 1)
-    common_seeds: StrictBool = False
-    noise_seeds: StrictInt = Field(0, ge=0, le=100_000)
-    outputs: tuple[StrictStr, ...] = ()
+    common_seeds: StrictBool = False  # same seeds at every point (common random numbers)
+    noise_seeds: StrictInt = Field(0, ge=0, le=100_000)  # extra runs of the base point
+    outputs: tuple[StrictStr, ...] = ()  # reporter names; empty = all
     quarters: Literal["all", "year_end"] | tuple[StrictStr, ...] = "all"
-    changes: dict[str, Any] = Field(default_factory=dict)
-    parameters: dict[str, ParameterSpec]
+    changes: dict[str, Any] = Field(default_factory=dict)  # fixed dotted-key changes
+    parameters: dict[str, ParameterSpec]  # dotted key -> how it varies
     sensitivity: SensitivitySpec = SensitivitySpec()
 
 

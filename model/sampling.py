@@ -65,18 +65,19 @@ def flatten_specs(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _leaf_fields(model: type[BaseModel] = Params, prefix: str = "") -> dict[str, Any]:
-    """Every scalar parameter of `Params` by dotted key, with its FieldInfo."""
+    """Every field of `Params` that is not a section, by dotted key, with its FieldInfo."""
     leaves: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             leaves.update(_leaf_fields(annotation, f"{prefix}{name}."))
-        elif annotation in SCALAR_TYPES:
+        else:
             leaves[f"{prefix}{name}"] = info
     return leaves
 
 
-LEAVES = _leaf_fields()
+FIELDS = _leaf_fields()
+LEAVES = {key: info for key, info in FIELDS.items() if info.annotation in SCALAR_TYPES}
 
 
 def parameter_kind(key: str) -> type | None:
@@ -111,6 +112,11 @@ def allowed(info: Any, value: float) -> bool:
 def check_parameter(key: str, spec: ParameterSpec, sampler: str) -> str:
     """What is wrong with one parameter's spec ('' if nothing)."""
     info = LEAVES.get(key)
+    if key in FIELDS and info is None:
+        return (
+            "not a number or true/false, so it cannot be swept "
+            "(set it for every run under [changes])"
+        )
     if info is None:
         hint = difflib.get_close_matches(key, list(LEAVES), n=1)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""

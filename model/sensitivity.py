@@ -21,6 +21,7 @@ from model.experiment import Experiment
 from model.report import markdown_table
 
 INDEX_COLUMNS = ["output", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+TOTAL, FIRST = "#0072B2", "#E69F00"  # Okabe-Ito, as in model.charts
 
 
 def run_outputs(results: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
@@ -148,8 +149,8 @@ def indices_figure(indices: pd.DataFrame) -> Figure:
     for ax, output in zip(axes, outputs, strict=True):
         table = indices[indices["output"] == output].sort_values("ST")
         y = np.arange(len(table))
-        ax.barh(y + 0.2, table["ST"], 0.4, xerr=table["ST_conf"], label="total (ST)")
-        ax.barh(y - 0.2, table["S1"], 0.4, xerr=table["S1_conf"], label="first order (S1)")
+        ax.barh(y + 0.2, table["ST"], 0.4, xerr=table["ST_conf"], color=TOTAL, label="total (ST)")
+        ax.barh(y - 0.2, table["S1"], 0.4, xerr=table["S1_conf"], color=FIRST, label="first (S1)")
         ax.set_yticks(y, table["parameter"], fontsize="small")
         ax.set_title(output, fontsize="medium")
         ax.axvline(0.0, color="black", linewidth=0.8)
@@ -191,6 +192,7 @@ def noise_markdown(noise: pd.DataFrame) -> str:
         "Seed s.d. is the spread between seeds at fixed parameters; run s.d. the spread over "
         "all design runs. 'Noise / point means' is the share of the variance the Sobol indices "
         "decompose that comes from seeds alone: no parameter can explain it, so it lowers the "
-        "sum of S1 and blurs small indices. Above about 20%, add seeds per point."
+        "sum of S1 and blurs small indices. Above about 20%, add seeds per point. The shares "
+        "are estimates: near or above 100% the parameters explain nothing measurable."
     )
     return markdown_table(header, rows, left=1) + "\n\n" + note

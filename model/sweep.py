@@ -10,6 +10,7 @@ raises becomes a failure record; the sweep goes on.
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 import traceback
 import uuid
@@ -262,7 +263,11 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
         return
     with (
         LocalCluster(
-            n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None
+            n_workers=workers,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,  # tasks cancelled by Ctrl-C are not worth a warning
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -147,6 +147,7 @@ def write_sweep_report(
     parts += ["## Failures", failures_section(summary.failures, experiment)]
     if not results.empty:
         means = point_means(results, experiment, quarter)
+        means = means[means["point_id"] < len(experiment.points)]  # not the seed-noise point
         parts += [f"## Outputs in {quarter}", outputs_section(means, experiment, quarter)]
         parts += _heatmaps(experiment, means, quarter, out)
     parts += extra

@@ -52,7 +52,8 @@ def test_shipped_experiments_load_with_their_designs():
     sobol = load_experiment(EXPERIMENTS / "sobol.toml")
     n, d = sobol.spec.samples, len(sobol.parameters)
     assert 10 <= d <= 14 and len(sobol.points) == n * (d + 2)
-    assert len(sobol.runs) == len(sobol.points) + sobol.spec.noise_seeds
+    seeds, noise = sobol.spec.seeds_per_point, sobol.spec.noise_seeds
+    assert len(sobol.runs) == len(sobol.points) * seeds + noise
     assert sobol.quarters == ("2025Q4",)
 
 
