@@ -6,6 +6,23 @@
 Section `core`: one 1:1-scale baseline run (2019Q1-2025Q4) in a fresh process,
 wall-clock seconds (build and run separately) and peak resident memory.
 Goal (issue 2): <= 10 s and <= 2 GiB on a 2-core machine.
+
+Section `mesa_ratio`: the project's model against a plain per-agent Mesa version
+of the same quarterly rules (experiments/plain_mesa.py) at 10^3, 10^4 and 10^5
+initial firms, each timed in a fresh process. Goal (issue 5): >= 50x at 10^4
+and >= 80x at 10^5. At 10^5 the plain model runs only its first
+PLAIN_QUARTERS_LARGE quarters; the ratio compares the same quarters of both.
+
+Section `sweep_throughput`: runs per second of a small-scale sweep in this
+process (1 worker) and on a local Dask cluster of 2 processes; both the wall
+rate (cluster start included) and the steady rate after the first result.
+Goal: 2 workers >= 1.8x one.
+
+Section `sweep_1000`: wall time of `littlegiants sweep` over a 1,000-run
+experiment at scale 0.01 (all cores, report included). Goal: <= 10 minutes.
+
+The load average (`os.getloadavg`) is printed with each section: the machine
+may be shared, and timings are only comparable at similar load.
 """
 
 from __future__ import annotations
@@ -13,8 +30,18 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+QUARTERS = 28  # 2019Q1-2025Q4, the baseline's calendar
+PLAIN_QUARTERS_LARGE = 8  # plain Mesa at 10^5 firms: two years, then per quarter
 
 
 def _core_run(scale: float, seed: int, queue: mp.Queue) -> None:
@@ -54,7 +81,157 @@ def core(scale: float = 1.0, seed: int = 1, repeats: int = 3) -> dict:
     return best
 
 
-SECTIONS = {"core": core}
+# --- mesa_ratio ---------------------------------------------------------------------------
+def _timed_model(kind: str, firms: int, quarters: int, queue: mp.Queue) -> None:
+    """In a fresh process: build and step one model; put the seconds on the queue."""
+    sys.path.insert(0, str(HERE))
+    from plain_mesa import PlainEconomy
+
+    from model import Economy, load_scenario
+
+    params = load_scenario("baseline", scale=firms / 600_000)
+    started = time.perf_counter()
+    economy = PlainEconomy(params, seed=1) if kind == "plain" else Economy(params, seed=1)
+    built = time.perf_counter()
+    for _ in range(quarters):
+        economy.step()
+    finished = time.perf_counter()
+    queue.put({"build_s": built - started, "run_s": finished - built})
+
+
+def _in_fresh_process(target: Callable, *args: object) -> dict:
+    context = mp.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*args, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def _best_of(repeats: int, kind: str, firms: int, quarters: int) -> dict:
+    runs = [_in_fresh_process(_timed_model, kind, firms, quarters) for _ in range(repeats)]
+    return min(runs, key=lambda r: r["run_s"])
+
+
+def mesa_ratio(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> dict:
+    """Run time per quarter of plain Mesa / the project's model, same firms and quarters."""
+    table = {}
+    for firms in sizes:
+        quarters = QUARTERS if firms < 100_000 else PLAIN_QUARTERS_LARGE
+        plain = _best_of(2 if firms <= 1_000 else 1, "plain", firms, quarters)
+        ours = _best_of(3, "ours", firms, quarters)
+        ours_full = ours if quarters == QUARTERS else _best_of(3, "ours", firms, QUARTERS)
+        table[f"{firms:,} firms"] = {
+            "quarters_timed": quarters,
+            "plain_mesa_run_s": round(plain["run_s"], 2),
+            "plain_mesa_build_s": round(plain["build_s"], 2),
+            "ours_run_s": round(ours["run_s"], 3),
+            "ours_build_s": round(ours["build_s"], 3),
+            "ours_full_run_28q_s": round(ours_full["run_s"], 3),
+            "speed_ratio_run": round(plain["run_s"] / ours["run_s"], 1),
+            "speed_ratio_build_and_run": round(
+                (plain["run_s"] + plain["build_s"]) / (ours["run_s"] + ours["build_s"]), 1
+            ),
+        }
+        if quarters < QUARTERS:  # per quarter x 28; low, as the pool grows by entry
+            table[f"{firms:,} firms"]["plain_mesa_28q_estimate_s"] = round(
+                plain["run_s"] / quarters * QUARTERS, 1
+            )
+    table["note"] = (
+        f"ratio = plain Mesa / ours over the same quarters; at 10^5 firms both are timed "
+        f"over the first {PLAIN_QUARTERS_LARGE} of {QUARTERS} quarters only, and the plain "
+        "model's full run is estimated per quarter. Goals: >= 50x at 10^4, >= 80x at 10^5."
+    )
+    table["load_average"] = os.getloadavg()
+    return table
+
+
+# --- sweeps ---------------------------------------------------------------------------------
+def _experiment(folder: Path, name: str, scale: float, axis: int, seeds: int) -> Path:
+    """A grid of axis x axis points over the two policy levers, `seeds` seeds each."""
+    support = ", ".join(f"{4.0 * i / max(axis - 1, 1):.3f}" for i in range(axis))
+    severity = ", ".join(f"{3.0 * i / max(axis - 1, 1):.3f}" for i in range(axis))
+    path = folder / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\nscale = {scale}\nseeds_per_point = {seeds}\nquarters = "year_end"\n'
+        f'[parameters."fiscal.support_scale"]\nvalues = [{support}]\n'
+        f'[parameters."restrictions.severity_scale"]\nvalues = [{severity}]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _sweep_rates(path: Path, out: Path, workers: int) -> dict:
+    """Wall and steady runs per second of one sweep (run in this process's driver)."""
+    from model.experiment import load_experiment
+    from model.sweep import run_sweep
+
+    experiment = load_experiment(path)
+    finished: list[float] = []
+    started = time.perf_counter()
+    summary = run_sweep(
+        experiment, out, workers=workers, on_outcome=lambda _: finished.append(time.perf_counter())
+    )
+    wall = time.perf_counter() - started
+    steady = (len(finished) - 1) / (finished[-1] - finished[0])
+    return {
+        "runs": summary.done,
+        "wall_s": round(wall, 1),
+        "runs_per_s_wall": round(summary.done / wall, 2),
+        "runs_per_s_steady": round(steady, 2),
+        "first_result_after_s": round(finished[0] - started, 1),
+    }
+
+
+def sweep_throughput(scale: float = 0.005, axis: int = 6, seeds: int = 4) -> dict:
+    """Runs per second with 1 worker (in-process) and a 2-process local Dask cluster."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _experiment(Path(tmp), "throughput", scale, axis, seeds)
+        one = _sweep_rates(path, Path(tmp) / "one", workers=1)
+        two = _sweep_rates(path, Path(tmp) / "two", workers=2)
+    return {
+        "scale": scale,
+        "1_worker": one,
+        "2_workers": two,
+        "speedup_wall": round(two["runs_per_s_wall"] / one["runs_per_s_wall"], 2),
+        "speedup_steady": round(two["runs_per_s_steady"] / one["runs_per_s_steady"], 2),
+        "goal": "2 workers >= 1.8x one",
+        "load_average": os.getloadavg(),
+    }
+
+
+def sweep_1000(scale: float = 0.01) -> dict:
+    """Wall time of the `littlegiants sweep` command over 1,000 runs (10 x 10 grid x 10 seeds)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _experiment(Path(tmp), "sweep_1000", scale, axis=10, seeds=10)
+        command = [sys.executable, "-c", "from model.cli import main; main()", "sweep"]
+        started = time.perf_counter()
+        done = subprocess.run(
+            [*command, str(path), "--out", str(Path(tmp) / "out")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall = time.perf_counter() - started
+    return {
+        "runs": 1000,
+        "scale": scale,
+        "workers": os.cpu_count(),
+        "exit_code": done.returncode,
+        "wall_s": round(wall, 1),
+        "wall_min": round(wall / 60, 2),
+        "goal": "<= 10 minutes",
+        "load_average": os.getloadavg(),
+    }
+
+
+SECTIONS = {
+    "core": core,
+    "mesa_ratio": mesa_ratio,
+    "sweep_throughput": sweep_throughput,
+    "sweep_1000": sweep_1000,
+}
 
 
 def main() -> None:
@@ -62,7 +239,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append")
     args = parser.parse_args()
-    report = {name: SECTIONS[name]() for name in (args.only or SECTIONS)}
+    report = {}
+    for name in args.only or SECTIONS:
+        report[name] = SECTIONS[name]()
+        print(f"{name}: {json.dumps(report[name])}", file=sys.stderr, flush=True)
     print(json.dumps(report, indent=2))
 
 
