@@ -1,0 +1,83 @@
+"""`littlegiants app`: the classroom page on a local Solara server; `app-assets` fetches
+the page's browser files once so the page works without internet.
+
+(Not named app.py: a submodule `model.cli.app` would replace the package's Typer `app`.)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from typing import Annotated
+
+import typer
+
+from model.app_model import TITLE
+from model.cli import app
+from model.cli.common import console
+from model.errors import ConfigError
+
+# Solara's server settings are read from the environment when it is imported: no usage
+# reports to a third party, the page's own title, no Solara banner over the charts.
+SERVER_ENVIRONMENT = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+    "SOLARA_THEME_SHOW_BANNER": "false",
+    "SOLARA_THEME_TITLE": TITLE,
+}
+
+
+def free_port(host: str) -> int:
+    """A TCP port nobody listens on at `host` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_assets() -> None:
+    """Fetch the page's browser files if any is missing (needs the npm registry once)."""
+    from model.app_assets import AssetsError, fetch_packages, missing_packages
+
+    missing = missing_packages()
+    if not missing:
+        return
+    names = ", ".join(f"{name}@{version}" for name, version in missing)
+    console.print(f"fetching the page's browser files once from the npm registry: {names}")
+    try:
+        fetch_packages()
+    except AssetsError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+@app.command("app")
+def serve_app(
+    port: Annotated[int, typer.Option(help="Port to serve on (0: any free port)")] = 8765,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+) -> None:
+    """Start the classroom page (Solara) and print its address; Ctrl+C stops it.
+
+    Example: littlegiants app --port 8765, then open http://127.0.0.1:8765 in a browser.
+    """
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port {port}: allowed 0 <= port <= 65535")
+    os.environ.update(SERVER_ENVIRONMENT)
+    ensure_assets()
+    port = port or free_port(host)
+    console.print(f"[green]littlegiants classroom page:[/] http://{host}:{port}  (Ctrl+C stops it)")
+    from solara.__main__ import cli as solara_cli
+
+    arguments = ["run", "model.app", "--host", host, "--port", str(port)]
+    arguments += ["--production", "--no-open", "--log-level", "warning"]
+    try:
+        solara_cli(arguments, standalone_mode=False)
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+@app.command("app-assets")
+def app_assets() -> None:
+    """Fetch the page's browser files (npm packages) so `littlegiants app` works offline."""
+    from model.app_assets import cache_dir
+
+    ensure_assets()
+    console.print(f"[green]page files ready in[/] {cache_dir()}")
