@@ -1,0 +1,159 @@
+"""The classroom page's model side: built from sliders without a browser, stepped, and its
+network sample, firm card and click picking checked against the economy's own arrays."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.app import MODEL_PARAMS, ClassroomEconomy, Page, classroom_params
+from model.app_assets import KEY_FILES, PACKAGES, _unpack, missing_packages
+from model.app_model import AS_IN_SCENARIO, NEVER, firm_history, network_sample, shift_restrictions
+from model.app_views import firm_facts, pick_firm
+from model.calendar import parse_quarter
+from model.params.loading import load_scenario
+
+SCALE = 0.005
+
+
+@pytest.fixture(scope="module")
+def stepped() -> ClassroomEconomy:
+    """A small classroom economy eight quarters in."""
+    model = ClassroomEconomy(scale=SCALE, seed=3)
+    for _ in range(8):
+        model.step()
+    return model
+
+
+def test_app_builds_its_model_without_a_browser() -> None:
+    model = ClassroomEconomy(scale=SCALE)
+    assert model.params.name == "baseline"
+    assert model.params.scale == SCALE
+    assert len(model.population) > 0 and len(model.sample_buyers) == 8
+
+
+def test_every_control_is_a_keyword_of_the_model() -> None:
+    # SolaraViz's RESET builds the model class with the controls' values as keywords.
+    keywords = set(inspect.signature(ClassroomEconomy.__init__).parameters) - {"self"}
+    assert set(MODEL_PARAMS) == keywords
+
+
+def test_each_slider_sets_its_parameter() -> None:
+    base = load_scenario("guidance_fund_boost", scale=SCALE)
+    model = ClassroomEconomy(
+        scenario_name="guidance_fund_boost",
+        support_scale=2.5,
+        guidance_fund_scale=0.5,
+        loan_to_value=0.35,
+        zone_share=0.6,
+        severity_scale=2.0,
+        restriction_start="2021Q1",
+        seed=7,
+        scale=SCALE,
+    )
+    p = model.params
+    assert p.name == "guidance_fund_boost"
+    assert p.fiscal.support_scale == pytest.approx(2.5 * base.fiscal.support_scale)
+    budget = base.finance.guidance_fund.annual_budget_myuan * 0.5
+    assert p.finance.guidance_fund.annual_budget_myuan == pytest.approx(budget)
+    assert p.finance.bank.loan_to_value == pytest.approx(0.35)
+    assert p.population.zone_share == pytest.approx(0.6)
+    assert p.restrictions.severity_scale == pytest.approx(2.0 * base.restrictions.severity_scale)
+    assert min(e.quarter for e in p.restrictions.events) == "2021Q1"
+    assert model.seed == 7 and p.scale == SCALE
+
+
+def test_sliders_at_their_start_leave_the_scenario_as_shipped() -> None:
+    for name in ("baseline", "tight_restrictions", "no_fiscal_support"):
+        start = {
+            key: spec.get("value") if isinstance(spec, dict) else spec.value
+            for key, spec in MODEL_PARAMS.items()
+        }
+        built = classroom_params(
+            name, **{k: v for k, v in start.items() if k not in ("scenario_name", "seed")}
+        )
+        assert built == load_scenario(name, scale=start["scale"])
+
+
+def test_restriction_start_shifts_every_event_by_the_same_quarters() -> None:
+    params = load_scenario("baseline", scale=SCALE)
+    original = [parse_quarter(e.quarter) for e in params.restrictions.events]
+    moved = shift_restrictions(params, "2020Q1")
+    offset = parse_quarter("2020Q1") - min(original)
+    end = parse_quarter(params.time.end)
+    expected = [q + offset for q in original if q + offset <= end]
+    assert [parse_quarter(e["quarter"]) for e in moved] == expected
+    assert shift_restrictions(params, NEVER) == ()
+    assert len(shift_restrictions(params, AS_IN_SCENARIO)) == len(original)
+
+
+def test_stepping_records_each_quarter(stepped: ClassroomEconomy) -> None:
+    assert len(stepped.history) == len(stepped.quarter_labels) == 8
+    assert stepped.datacollector.get_model_vars_dataframe().shape[0] == 8
+    assert stepped.news and stepped.news[0][0] == "2019Q2"  # the first restriction
+
+
+def test_network_sample_is_the_economys_links(stepped: ClassroomEconomy) -> None:
+    sample = network_sample(stepped, max_per_buyer=10_000)
+    pop, links = stepped.population, stepped.links
+    rows = np.array([pop.row_of(i) for i in sample.links["firm_id"]])
+    keys = rows * links.n_buyers + sample.links["buyer"].to_numpy()
+    assert np.isin(keys, links.keys).all()
+    in_sample = np.isin(links.buyer, sample.buyers)
+    assert in_sample.sum() == len(sample.links)
+    np.testing.assert_array_equal(sample.links["status"], pop.status[rows])
+    assert set(sample.suppliers["firm_id"]) == set(sample.links["firm_id"])
+
+
+def test_firm_card_history_matches_the_population(stepped: ClassroomEconomy) -> None:
+    firm_id = stepped.followed_firm_id
+    history = firm_history(stepped, firm_id)
+    firm = stepped.population.firm(firm_id)
+    last = history.iloc[-1]
+    assert last["quarter"] == stepped.quarter_labels[-1]
+    assert last["patents"] == firm.patents and last["status"] == firm.status
+    assert last["revenue"] == pytest.approx(firm.revenue)
+    assert any(str(firm.patents) in line for line in firm_facts(stepped, firm_id))
+
+
+def test_a_click_on_a_dot_picks_that_firm(stepped: ClassroomEconomy) -> None:
+    from model.app_figures import network_figure, node_positions
+
+    fig = network_figure(stepped)
+    _, suppliers = node_positions(stepped, network_sample(stepped))
+    target = suppliers.iloc[len(suppliers) // 2]
+    fig.canvas.draw()
+    x, y = fig.axes[0].transData.transform((target["x"], target["y"]))
+    width, height = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
+    assert pick_firm(stepped, fig, x / width, 1 - y / height) == target["firm_id"]
+    assert pick_firm(stepped, fig, 0.0, 0.0) is None  # the corner holds no dot
+
+
+def test_page_renders_and_redraws_without_a_browser() -> None:
+    import ipyvue
+    import solara
+    from mesa.visualization.utils import force_update
+
+    _box, rc = solara.render(Page(), handle_error=False)
+    force_update()
+    rc.find(children=["Now: 2019Q1 (not started)"]).assert_single()
+    assert len(rc.find(ipyvue.Html, tag="img").widgets) >= 5  # the charts were drawn
+    rc.close()
+
+
+def test_missing_page_files_are_listed_and_unpacked(tmp_path: Path) -> None:
+    assert missing_packages(tmp_path) == list(PACKAGES)
+    for name, version in PACKAGES:
+        tarball = tmp_path / "package.tgz"
+        with tarfile.open(tarball, "w:gz") as archive:
+            data = b"// test"
+            info = tarfile.TarInfo(f"package/{KEY_FILES[name]}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        _unpack(tarball, tmp_path / "cdn" / f"{name}@{version}")
+    assert missing_packages(tmp_path / "cdn") == []
