@@ -115,16 +115,30 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], left: i
     return "\n".join([line(header), line(align), *(line(row) for row in rows)])
 
 
-def fit_markdown(table: pd.DataFrame) -> str:
-    """The `fit_table` comparison as markdown: one row per target, ✓ when within tolerance."""
-    header = ["Variable", "Quarter", "Observed", "Model mean", "Model 5–95%", "Error"]
-    header += ["Tolerance", "Within"]
+TARGET_HEADER = ["Fact", "Quarter", "Observed", "Model mean", "Model 5–95%", "Error"]
+TARGET_HEADER += ["Tolerance", "Kind", "Role", "Pass"]
+
+
+def error_text(r) -> str:
+    """A target row's error: relative in %, or in share points (pp)."""
+    if not math.isfinite(r.error):
+        return "—"
+    return f"{100 * r.error:+.1f}{' pp' if r.error_kind == 'share points' else '%'}"
+
+
+def tolerance_text(r) -> str:
+    """A target row's pass rule: ±tolerance for points, one-sided for bounds."""
+    unit = " pp" if r.error_kind == "share points" else "%"
+    size = f"{100 * r.tolerance:.0f}{unit}"
+    return {"lower_bound": f"≥ −{size}", "upper_bound": f"≤ +{size}"}.get(r.kind, f"±{size}")
+
+
+def target_rows(table: pd.DataFrame) -> list[list[str]]:
+    """A `fit_table` as text cells (see TARGET_HEADER), for markdown and the terminal."""
     rows = []
     for r in table.itertuples(index=False):
         label, kind = describe(r.variable)
-        points = r.error_kind == "share points"
-        suffix = " pp" if points else "%"
-        error = f"{100 * r.error:+.1f}{suffix}" if math.isfinite(r.error) else "—"
+        role = f"{r.role}, required" if r.required else r.role
         rows.append(
             [
                 label,
@@ -132,15 +146,23 @@ def fit_markdown(table: pd.DataFrame) -> str:
                 format_value(r.observed, kind),
                 format_value(r.model_mean, kind),
                 format_band(r.model_p05, r.model_p95, kind),
-                error,
-                f"±{100 * r.tolerance:.0f}{suffix}",
+                error_text(r),
+                tolerance_text(r),
+                r.kind.replace("_", " "),
+                role,
                 "✓" if r.within else "✗",
             ]
         )
+    return rows
+
+
+def fit_markdown(table: pd.DataFrame) -> str:
+    """The `fit_table` comparison as markdown: one row per target, ✓ when it passes."""
     within = int(table["within"].sum())
     summary = f"{within} of {len(table)} targets within tolerance "
-    summary += "(errors relative to the observed value, or in share points (pp) for shares)."
-    return markdown_table(header, rows) + "\n\n" + summary
+    summary += "(errors relative to the observed value, or in share points (pp) for shares; "
+    summary += "a bound passes on its open side)."
+    return markdown_table(TARGET_HEADER, target_rows(table)) + "\n\n" + summary
 
 
 def _scenarios(results: pd.DataFrame) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,18 +51,22 @@ def _simulate_job(job: Job) -> pd.DataFrame:
 
 
 def run_jobs(
-    jobs: Sequence[Job], workers: int = 1, on_done: Callable[[], None] | None = None
-) -> list[pd.DataFrame]:
-    """Tables of several runs, in job order, in-process or on local processes."""
-    frames: dict[int, pd.DataFrame] = {}
+    jobs: Sequence[Any],
+    workers: int = 1,
+    on_done: Callable[[], None] | None = None,
+    function: Callable[[Any], Any] = _simulate_job,
+) -> list[Any]:
+    """`function(job)` for every job (default: a run's tidy table), in job order,
+    in-process or on local processes; `function` must be picklable."""
+    frames: dict[int, Any] = {}
     if workers <= 1 or len(jobs) <= 1:
         for position, job in enumerate(jobs):
-            frames[position] = _simulate_job(job)
+            frames[position] = function(job)
             if on_done:
                 on_done()
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = {pool.submit(_simulate_job, job): i for i, job in enumerate(jobs)}
+            futures = {pool.submit(function, job): i for i, job in enumerate(jobs)}
             for future in as_completed(futures):
                 frames[futures[future]] = future.result()
                 if on_done:

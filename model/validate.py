@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from model.charts import save_figure
 from model.economy import Economy
@@ -25,12 +22,19 @@ from model.io import write_parquet, write_text
 from model.observed import UNCOMPARED, fit_table
 from model.params import Params
 from model.params.loading import with_changes
-from model.report import describe, format_band, format_value, markdown_table
-from model.runner import simulate, tidy
+from model.report import (
+    TARGET_HEADER,
+    describe,
+    error_text,
+    format_value,
+    markdown_table,
+    target_rows,
+    tolerance_text,
+)
+from model.runner import run_jobs, simulate, tidy
 from model.stylized import FirmPanel, StylizedFact, collect_panel, statistics, stylized_facts
+from model.stylized_charts import growth_figure, size_distribution_figure
 
-TARGET_HEADER = ["Fact", "Quarter", "Observed", "Model mean", "Model 5–95%", "Error"]
-TARGET_HEADER += ["Tolerance", "Kind", "Role", "Pass"]
 STYLIZED_HEADER = ["Stylized fact", "Statistic", "Value", "Detail", "Rule", "Pass", "Reading"]
 STYLIZED_RUN_ID = -1  # run id of an extra run made only for the stylized facts
 
@@ -70,8 +74,9 @@ def missed_required(table: pd.DataFrame) -> list[str]:
     """'variable quarter: observed X, model Y (error vs tolerance)' per missed required fact."""
     missed = table[table["required"] & ~table["within"]]
     return [
-        f"{r.variable} {r.quarter}: observed {_value(r.observed, r.variable)}, "
-        f"model {_value(r.model_mean, r.variable)} ({_error(r)} vs {_tolerance(r)})"
+        f"{r.variable} {r.quarter}: observed {format_value(r.observed, describe(r.variable)[1])}"
+        f", model {format_value(r.model_mean, describe(r.variable)[1])} "
+        f"({error_text(r)} vs {tolerance_text(r)})"
         for r in missed.itertuples(index=False)
     ]
 
@@ -132,21 +137,11 @@ def stylized_panel(params: Params, seed: int, scale: float = 1.0) -> FirmPanel:
 def _run_jobs(
     jobs: list[Job], workers: int, on_done: Callable[[], None] | None
 ) -> tuple[pd.DataFrame, FirmPanel | None]:
-    done: dict[int, tuple[pd.DataFrame, FirmPanel | None]] = {}
-    if workers <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
-            done[i] = _run_job(job)
-            if on_done:
-                on_done()
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = {pool.submit(_run_job, job): i for i, job in enumerate(jobs)}
-            for future in as_completed(futures):
-                done[futures[future]] = future.result()
-                if on_done:
-                    on_done()
-    tables = [done[i][0] for i, job in enumerate(jobs) if job[2] != STYLIZED_RUN_ID]
-    panels = [done[i][1] for i in done if done[i][1] is not None]
+    done = run_jobs(jobs, workers, on_done, function=_run_job)
+    tables = [
+        table for (table, _), job in zip(done, jobs, strict=True) if job[2] != STYLIZED_RUN_ID
+    ]
+    panels = [panel for _, panel in done if panel is not None]
     return pd.concat(tables, ignore_index=True), (panels[0] if panels else None)
 
 
@@ -160,45 +155,6 @@ def with_stylized(validation: Validation, panel: FirmPanel | None) -> Validation
 
 
 # Tables ---------------------------------------------------------------------------------
-def _value(value: float, variable: str) -> str:
-    return format_value(value, describe(variable)[1])
-
-
-def _error(r) -> str:
-    if not math.isfinite(r.error):
-        return "—"
-    return f"{100 * r.error:+.1f}{' pp' if r.error_kind == 'share points' else '%'}"
-
-
-def _tolerance(r) -> str:
-    unit = " pp" if r.error_kind == "share points" else "%"
-    size = f"{100 * r.tolerance:.0f}{unit}"
-    return {"lower_bound": f"≥ −{size}", "upper_bound": f"≤ +{size}"}.get(r.kind, f"±{size}")
-
-
-def target_rows(table: pd.DataFrame) -> list[list[str]]:
-    """The target table as text cells (see TARGET_HEADER), for markdown and the terminal."""
-    rows = []
-    for r in table.itertuples(index=False):
-        label, kind = describe(r.variable)
-        role = f"{r.role}, required" if r.required else r.role
-        rows.append(
-            [
-                label,
-                r.quarter,
-                format_value(r.observed, kind),
-                format_value(r.model_mean, kind),
-                format_band(r.model_p05, r.model_p95, kind),
-                _error(r),
-                _tolerance(r),
-                r.kind.replace("_", " "),
-                role,
-                _mark(r.within),
-            ]
-        )
-    return rows
-
-
 def stylized_rows(facts: Sequence[StylizedFact]) -> list[list[str]]:
     """The stylized facts as text cells (see STYLIZED_HEADER)."""
     return [
@@ -227,54 +183,6 @@ def verdict_text(validation: Validation) -> str:
     )
     lines = [head + " " + "; ".join(parts) + "."]
     return "\n".join(lines + [f"- {m}" for m in missed])
-
-
-# Charts ---------------------------------------------------------------------------------
-def size_distribution_figure(sizes: np.ndarray, alpha: float) -> Figure:
-    """Share of firms at least as large as x, log-log, with the Hill Pareto tail and Zipf."""
-    x = np.sort(sizes[sizes > 0])[::-1]
-    ranks = np.unique(np.geomspace(1, len(x), 400).astype(int))  # enough points to draw
-    fig = Figure(figsize=(6.4, 4.4))
-    ax = fig.subplots()
-    ax.loglog(x[ranks - 1], ranks / len(x), ".", ms=3, color="#0072B2", label="firms")
-    tail = max(int(len(x) * 0.05), 2)
-    grid = np.geomspace(x[tail], x[0], 50)
-    for a, style, name in (
-        (alpha, "-", f"Pareto α = {alpha:.2f} (Hill, top 5%)"),
-        (1.0, ":", "Zipf α = 1"),
-    ):
-        ax.loglog(grid, 0.05 * (grid / x[tail]) ** -a, style, color="#D55E00", label=name)
-    ax.set_xlabel("Annual revenue, million yuan")
-    ax.set_ylabel("Share of firms at least this large")
-    ax.set_title("Firm size distribution (last complete year)")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    return fig
-
-
-def growth_figure(growth: np.ndarray) -> Figure:
-    """Density of quarterly log growth rates (log scale) against Gaussian and Laplace fits."""
-    g = growth.astype(float)
-    low, high = np.quantile(g, [0.0005, 0.9995])
-    density, edges = np.histogram(g, bins=120, range=(low, high))
-    density = density / (len(g) * np.diff(edges))
-    centres = (edges[:-1] + edges[1:]) / 2
-    sigma, b = g.std(), np.mean(np.abs(g - np.median(g)))
-    gauss = np.exp(-0.5 * ((centres - g.mean()) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
-    laplace = np.exp(-np.abs(centres - np.median(g)) / b) / (2 * b)
-    fig = Figure(figsize=(6.4, 4.4))
-    ax = fig.subplots()
-    shown = density > 0
-    ax.semilogy(centres[shown], density[shown], ".", color="#0072B2", label="model firms")
-    ax.semilogy(centres, gauss, "-", color="#009E73", label="Gaussian fit")
-    ax.semilogy(centres, laplace, "--", color="#D55E00", label="Laplace fit")
-    ax.set_ylim(bottom=max(density[shown].min() / 2, 1e-6))
-    ax.set_xlabel("Quarterly log revenue growth, minus the quarter's mean")
-    ax.set_ylabel("Density (log scale)")
-    ax.set_title("Growth rates of surviving firms")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    return fig
 
 
 # Report ---------------------------------------------------------------------------------
