@@ -187,7 +187,10 @@ class DemographyParams(Section):
         ge=0,
         le=1,
         unit="per quarter",
-        doc="Extra exit hazard in the first 3 years",
+        doc="Extra exit hazard of young firms (younger than young_years)",
+    )
+    young_years: float = param(
+        3.0, ge=0, le=50, unit="years", doc="Age below which the extra young-firm hazard applies"
     )
     insolvency_exit: float = param(
         0.25,

@@ -21,9 +21,12 @@ if TYPE_CHECKING:
 def exit_firms(model: Economy) -> int:
     """Firms that close this quarter; insolvent ones (negative cash) much more often."""
     pop, d = model.population, model.params.demography
-    young = pop.age_years(model.quarter) < 3.0
-    hazard = d.exit_rate + d.young_exit_rate * young + d.insolvency_exit * (pop.cash < 0)
-    closes = pop.alive & (model.rng.random(len(pop), dtype=np.float32) < hazard)
+    draws = model.rng.random(len(pop), dtype=np.float32)
+    closes = np.zeros(len(pop), dtype=bool)
+    for firms in pop.blocks():
+        young = firms.age_years(model.quarter) < d.young_years
+        hazard = d.exit_rate + d.young_exit_rate * young + d.insolvency_exit * (firms.cash < 0)
+        closes[firms.rows] = firms.alive & (draws[firms.rows] < hazard)
     liquidate(pop, np.flatnonzero(closes))
     return int(closes.sum())
 

@@ -17,14 +17,15 @@ def attractiveness(model: Economy) -> np.ndarray:
 
     size^e * exp(w_c * capability) * (1 + certification, zone, key-chain bonuses)
     """
-    pop, m = model.population, model.params.matching
-    odds = np.power(np.maximum(pop.size, 0.0), m.size_elasticity)
-    odds *= np.exp(m.capability_weight * pop.capability)
-    odds *= 1.0 + m.provincial_signal * (pop.status == PROVINCIAL)
-    odds *= 1.0 + m.national_signal * (pop.status == NATIONAL)
-    odds *= 1.0 + m.zone_bonus * pop.zone
-    odds *= 1.0 + m.key_chain_bonus * pop.key_chain
-    odds[~pop.alive] = 0.0
+    m, odds = model.params.matching, np.zeros(len(model.population))
+    for firms in model.population.blocks():
+        block = np.power(np.maximum(firms.size, 0.0), m.size_elasticity)
+        block *= np.exp(m.capability_weight * firms.capability)
+        block *= 1.0 + m.provincial_signal * (firms.status == PROVINCIAL)
+        block *= 1.0 + m.national_signal * (firms.status == NATIONAL)
+        block *= 1.0 + m.zone_bonus * firms.zone
+        block *= 1.0 + m.key_chain_bonus * firms.key_chain
+        odds[firms.rows] = block * firms.alive
     return odds
 
 
