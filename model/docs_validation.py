@@ -1,0 +1,111 @@
+"""docs/validation.md: the latest calibration's fit and out-of-sample tables.
+
+The tables come from the calibration's final runs (runs/calibration/final.parquet,
+written by `littlegiants calibrate`) compared with every observed target by
+`model.observed.fit_table`. The calibrated values come from
+scenarios/calibrated.toml; the facts left uncompared from `observed.UNCOMPARED`.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from model.docs_params import CALIBRATED_FILE, calibrated_values, format_value
+from model.docs_tree import nodes
+from model.observed import UNCOMPARED, fit_table
+from model.report import describe, format_band, markdown_table
+from model.report import format_value as format_number
+
+CALIBRATE_COMMAND = "littlegiants calibrate experiments/calibration.toml --out runs/calibration"
+HEADER = ["target", "quarter", "kind", "required", "observed", "model mean", "5–95%"]
+HEADER += ["error", "tolerance", "within"]
+
+
+def _error(row: pd.Series) -> str:
+    if not math.isfinite(row["error"]):
+        return "—"
+    unit = " pp" if row["error_kind"] == "share points" else "%"
+    return f"{100 * row['error']:+.1f}{unit}"
+
+
+def _tolerance(row: pd.Series) -> str:
+    unit = " pp" if row["error_kind"] == "share points" else "%"
+    return f"±{100 * row['tolerance']:.0f}{unit}"
+
+
+def target_rows(table: pd.DataFrame) -> list[list[str]]:
+    """One row per target: observed, model mean and band, error and verdict."""
+    rows = []
+    for _, row in table.iterrows():
+        label, kind = describe(row["variable"])
+        rows.append(
+            [
+                f"{label} (`{row['variable']}`)",
+                row["quarter"],
+                row["kind"].replace("_", " "),
+                "yes" if row["required"] else "",
+                format_number(row["observed"], kind),
+                format_number(row["model_mean"], kind),
+                format_band(row["model_p05"], row["model_p95"], kind),
+                _error(row),
+                _tolerance(row),
+                "✓" if row["within"] else "✗",
+            ]
+        )
+    return rows
+
+
+def role_block(final: pd.DataFrame, path: Path, role: str) -> str:
+    """The targets of one role ("fit" or "check") against the final runs."""
+    table = fit_table(final)
+    part = table[table["role"] == role]
+    runs = final[["run_id", "seed"]].drop_duplicates()
+    within = int(part["within"].sum())
+    note = (
+        f"_From `{path}` ({len(runs)} runs of `{final['scenario'].iloc[0]}`, made by "
+        f"`{CALIBRATE_COMMAND}`): {within} of {len(part)} within tolerance. Errors are "
+        "relative, or in share points (pp) for shares; a bound only fails on its "
+        "wrong side._"
+    )
+    return note + "\n\n" + markdown_table(HEADER, target_rows(part), left=4) + "\n"
+
+
+def missing_note(path: Path) -> str:
+    """What to run when the calibration's final runs are not there."""
+    return (
+        f"_No calibration results yet (`{path}` is missing). Run `{CALIBRATE_COMMAND}`, "
+        "then `littlegiants docs`._\n"
+    )
+
+
+def _header_comments(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.lstrip("# ").strip() for line in lines if line.startswith("#")]
+
+
+def calibrated_block(path: Path = CALIBRATED_FILE) -> str:
+    """The calibrated values against the code's defaults (from calibrated.toml)."""
+    values = calibrated_values(path)
+    if not values:
+        return (
+            f"_No `scenarios/{path.name}` yet: `{CALIBRATE_COMMAND}` writes it; the "
+            "baseline then extends it._\n"
+        )
+    rows = []
+    for key, value in values.items():
+        node = nodes().get(key)
+        default = format_value(node.default) if node else "?"
+        meaning = node.info.description if node and node.info else ""
+        rows.append([f"`{key}`", format_value(value), default, meaning or ""])
+    comments = "; ".join(_header_comments(path))
+    table = markdown_table(["parameter", "calibrated", "code default", "meaning"], rows, left=1)
+    return f"_{comments}_\n\n{table}\n" if comments else table + "\n"
+
+
+def uncompared_block() -> str:
+    """Observed facts the model is not compared with, and why."""
+    rows = [[f"`{keys}`", reason] for keys, reason in UNCOMPARED.items()]
+    return markdown_table(["facts", "why not compared"], rows, left=2) + "\n"
