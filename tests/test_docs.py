@@ -1,0 +1,163 @@
+"""The documentation's generated parts match the code: parameter tables, schedule, flow
+figure and (when their run outputs exist) result tables; and the generator keeps
+hand-written text."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import shutil
+import textwrap
+import typing
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pydantic import BaseModel
+
+from model import docs
+from model.docs_flow import step_entries
+from model.docs_validation import role_block
+from model.economy import Economy
+from model.errors import ConfigError
+from model.observed import TARGETS
+from model.params import Params
+
+ROOT = docs.ROOT
+PHASES = ROOT / "model" / "phases"
+RUN = "run `littlegiants docs` to regenerate them"
+
+
+@pytest.fixture(scope="module")
+def generated() -> docs.Generated:
+    """What the documents should hold for the code as it is (nothing written)."""
+    return docs.generate(ROOT / docs.DEFAULT_RESULTS, ROOT / docs.DEFAULT_CALIBRATION)
+
+
+@pytest.fixture(scope="module")
+def odd() -> str:
+    return (ROOT / docs.ODD).read_text(encoding="utf-8")
+
+
+def parameter_keys(model: type[BaseModel] = Params, prefix: str = "") -> list[str]:
+    """Every leaf of the parameter objects, walked independently of the generator."""
+    keys = []
+    for name, info in model.model_fields.items():
+        key = f"{prefix}.{name}" if prefix else name
+        annotation = info.annotation
+        args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            keys += parameter_keys(annotation, key)
+        elif typing.get_origin(annotation) is tuple and args and issubclass_model(args[0]):
+            keys += [key, *parameter_keys(args[0], f"{key}.<i>")]
+        else:
+            keys.append(key)
+    return keys
+
+
+def issubclass_model(annotation: object) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def step_phase_modules() -> list[str]:
+    """Phase modules in the order `Economy.step` calls them, from its source."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(Economy.step)))
+    phases = {p.stem for p in PHASES.glob("*.py") if p.stem != "__init__"}
+    order = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id in phases:
+                order.append((node.lineno, owner.id))
+    return [name for _, name in sorted(order)]
+
+
+def test_generated_parts_match_the_committed_docs(generated: docs.Generated) -> None:
+    stale = docs.differences(generated)
+    assert not stale, "docs out of date:\n" + "\n".join(stale) + f"\n{RUN}"
+
+
+def test_every_parameter_appears_in_the_tables(generated: docs.Generated, odd: str) -> None:
+    tables = docs.find_blocks(odd)["parameters"]
+    missing = [key for key in parameter_keys() if f"`{key}`" not in tables]
+    assert not missing, f"parameters missing from docs/odd.md: {missing}; {RUN}"
+
+
+def test_every_phase_module_has_a_submodel_section(odd: str) -> None:
+    for module in sorted(PHASES.glob("*.py")):
+        if module.stem == "__init__":
+            continue
+        heading = re.compile(rf"^### 7\.\d+ .*`model/phases/{module.stem}\.py`", re.M)
+        assert heading.search(odd), f"docs/odd.md has no section 7.x for {module.name}"
+
+
+def test_submodel_sections_follow_the_order_of_step(odd: str) -> None:
+    headings = re.findall(r"^### 7\.\d+ .*?`model/phases/(\w+)\.py`", odd, re.M)
+    assert headings == step_phase_modules()
+
+
+def test_schedule_lists_the_calls_of_step_in_order(odd: str) -> None:
+    listed = re.findall(r"^\d+\. `(.+?)`", docs.find_blocks(odd)["schedule"], re.M)
+    assert listed == [entry.call for entry in step_entries()]
+    assert [c.split(".")[0] for c in listed if c.split(".")[0] in step_phase_modules()] == (
+        step_phase_modules()
+    )
+
+
+def test_flow_shows_both_restriction_channels() -> None:
+    entries = {entry.name: entry.effects for entry in step_entries()}
+    assert "buyers.foreign_share" in entries["demand"].writes  # domestic substitution
+    assert "tech_access" in entries["production"].writes  # technology access ...
+    assert "tech_access" in entries["innovation"].reads  # ... slows knowledge and patents
+    assert "restrictions.supply_cut" in entries["demand"].params
+    assert "restrictions.tech_access_loss" in entries["production"].params
+
+
+def test_replacing_parts_keeps_the_text_around_them() -> None:
+    text = "intro\n<!-- generated:a:start -->\nold\n<!-- generated:a:end -->\noutro\n"
+    new = docs.replace_blocks(text, {"a": "new\n"}, Path("x.md"))
+    assert new == "intro\n<!-- generated:a:start -->\nnew\n<!-- generated:a:end -->\noutro\n"
+    with pytest.raises(ConfigError, match="generated:b:start"):
+        docs.replace_blocks(text, {"b": "x\n"}, Path("x.md"))
+
+
+def test_missing_results_keep_the_tables_or_say_how_to_make_them(tmp_path: Path) -> None:
+    absent = tmp_path / "results.parquet"
+    notes: list[str] = []
+    fresh = docs.scenario_parts(absent, {}, notes)
+    assert "littlegiants compare --all" in fresh["results:summary"] and notes
+    kept = docs.scenario_parts(absent, {"results:summary": "earlier table\n"}, [])
+    assert kept["results:summary"] == "earlier table\n"
+    checks = docs.validation_parts(absent, {}, [])
+    assert "littlegiants calibrate" in checks["results:fit"]
+
+
+def test_validation_tables_split_fit_and_out_of_sample_targets() -> None:
+    final = pd.DataFrame(
+        [
+            {"scenario": "baseline", "run_id": run, "seed": run, "quarter": t.quarter}
+            | {"year": int(t.quarter[:4]), "variable": t.variable, "value": t.observed}
+            for t in TARGETS
+            for run in (0, 1)
+        ]
+    )
+    fit = role_block(final, Path("final.parquet"), "fit")
+    checks = role_block(final, Path("final.parquet"), "check")
+    assert fit.count("✓") == sum(t.role == "fit" for t in TARGETS)
+    assert checks.count("✓") == sum(t.role == "check" for t in TARGETS)
+    assert "✗" not in fit + checks
+
+
+def test_regeneration_restores_a_stale_copy(generated: docs.Generated, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    odd = tmp_path / docs.ODD
+    text = odd.read_text(encoding="utf-8")
+    odd.write_text(text.replace("| `innovation.patent_scale` |", "| `stale` |"), encoding="utf-8")
+    (tmp_path / docs.FIGURE).unlink()
+    stale = docs.differences(generated, root=tmp_path)
+    assert any("'parameters'" in line for line in stale)
+    assert any("figure" in line for line in stale)
+    docs.write(generated, root=tmp_path)
+    assert docs.differences(generated, root=tmp_path) == []
+    assert odd.read_text(encoding="utf-8") == text
