@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 from model import docs
 from model.docs_flow import step_entries
-from model.docs_validation import role_block
+from model.docs_params import calibrated_values, parameter_tables
+from model.docs_validation import calibrated_block, role_block
 from model.economy import Economy
 from model.errors import ConfigError
 from model.observed import TARGETS
@@ -161,3 +162,34 @@ def test_regeneration_restores_a_stale_copy(generated: docs.Generated, tmp_path:
     docs.write(generated, root=tmp_path)
     assert docs.differences(generated, root=tmp_path) == []
     assert odd.read_text(encoding="utf-8") == text
+
+
+def test_calibrated_values_show_in_the_tables(tmp_path: Path) -> None:
+    calibrated = tmp_path / "calibrated.toml"
+    calibrated.write_text(
+        '# Command: littlegiants calibrate x.toml\nname = "calibrated"\n\n'
+        "[certification.national]\napproval = 0.612\n\n"
+        "[certification.national.awareness]\nimitation = 0.3\n",
+        encoding="utf-8",
+    )
+    values = calibrated_values(calibrated)
+    assert values == {
+        "certification.national.approval": 0.612,
+        "certification.national.awareness.imitation": 0.3,
+    }
+    tables = parameter_tables(values)
+    row = next(line for line in tables.splitlines() if "`certification.national.approval`" in line)
+    assert row.endswith("| **calibrated**: 0.612 |")
+    assert "0.612" in calibrated_block(calibrated) and "littlegiants calibrate" in (
+        calibrated_block(calibrated)
+    )
+
+
+def test_docs_command_checks_the_committed_docs() -> None:
+    from typer.testing import CliRunner
+
+    from model.cli import _register, app
+
+    _register()
+    done = CliRunner().invoke(app, ["docs", "--check"])
+    assert done.exit_code == 0, done.output
