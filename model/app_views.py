@@ -193,7 +193,7 @@ def pick_firm(model: ClassroomEconomy, fig: Figure, x: float, y: float) -> int |
     _, suppliers = node_positions(model, network_sample(model))
     if suppliers.empty:
         return None
-    fig.canvas.draw()  # fixes the layout, so data -> pixel transforms are final
+    fig.draw_without_rendering()  # lays the figure out as in its PNG: final transforms
     pixels = fig.axes[0].transData.transform(suppliers[["x", "y"]].to_numpy())
     width, height = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
     dx = pixels[:, 0] / width - x
@@ -265,8 +265,13 @@ def FirmCard(model: ClassroomEconomy) -> None:
         with solara.Row(style="align-items: center;"):
             solara.v.Html(tag="h3", children=[f"Firm card: firm {firm_id}"], style_="margin:0;")
             solara.Button("Follow a random firm", on_click=follow_random, outlined=True)
-        for line in firm_facts(model, firm_id):
+        # The lines sit in their own container: were they siblings of the picture, a change
+        # in their number would make Solara reuse the <img> widget as a <p> and lose a line.
+        lines = [
             solara.v.Html(tag="p", children=[line], style_=TEXT_STYLE)
+            for line in firm_facts(model, firm_id)
+        ]
+        solara.v.Html(tag="div", children=lines)
         Picture(firm_figure(model, firm_id), f"history of firm {firm_id}")
         Caption(CAPTIONS["firm"])
 
