@@ -14,7 +14,7 @@ import pytest
 from model.app import MODEL_PARAMS, ClassroomEconomy, Page, classroom_params
 from model.app_assets import KEY_FILES, PACKAGES, _unpack, missing_packages
 from model.app_model import AS_IN_SCENARIO, NEVER, firm_history, network_sample, shift_restrictions
-from model.app_views import firm_facts, pick_firm
+from model.app_views import firm_facts, pick_firm, png_data_url
 from model.calendar import parse_quarter
 from model.params.loading import load_scenario
 
@@ -125,9 +125,10 @@ def test_a_click_on_a_dot_picks_that_firm(stepped: ClassroomEconomy) -> None:
     from model.app_figures import network_figure, node_positions
 
     fig = network_figure(stepped)
+    png_data_url(fig)  # as on the page: the click lands on the laid-out PNG
     _, suppliers = node_positions(stepped, network_sample(stepped))
     target = suppliers.iloc[len(suppliers) // 2]
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # the layout of the PNG
     x, y = fig.axes[0].transData.transform((target["x"], target["y"]))
     width, height = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
     assert pick_firm(stepped, fig, x / width, 1 - y / height) == target["firm_id"]

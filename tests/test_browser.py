@@ -114,6 +114,23 @@ def _step(page, times: int) -> list[float]:
     return seconds
 
 
+def _dot_to_click() -> tuple[int, float, float]:
+    """A supplier of the page's starting network and where its dot is in the picture
+    (fractions of width and height): the page starts from the same seeded economy."""
+    from model.app import ClassroomEconomy
+    from model.app_figures import network_figure, node_positions
+    from model.app_model import network_sample
+
+    model = ClassroomEconomy()
+    fig = network_figure(model)
+    _, suppliers = node_positions(model, network_sample(model))
+    target = suppliers[suppliers["firm_id"] != model.followed_firm_id].iloc[0]
+    fig.draw_without_rendering()  # the layout of the PNG
+    x, y = fig.axes[0].transData.transform((target["x"], target["y"]))
+    width, height = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
+    return int(target["firm_id"]), x / width, 1 - y / height
+
+
 def test_classroom_page_steps_and_redraws_in_chromium(app_url: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -134,6 +151,13 @@ def test_classroom_page_steps_and_redraws_in_chromium(app_url: str) -> None:
                 expect(page.get_by_role("button", name=button)).to_be_visible()
             initial_chart = _chart_source(page)
 
+            # A click on a dot of the network follows that firm in the firm card.
+            firm_id, x, y = _dot_to_click()
+            network = page.locator(".lg-network img")
+            box = network.bounding_box()
+            network.click(position={"x": x * box["width"], "y": y * box["height"]})
+            expect(page.locator(".lg-firm h3")).to_have_text(f"Firm card: firm {firm_id}")
+
             # Move the restriction-severity slider two steps up, then RESET applies it.
             slider = page.locator(".v-input", has_text="Restrictions ×").locator("[role=slider]")
             slider.focus()
@@ -152,6 +176,7 @@ def test_classroom_page_steps_and_redraws_in_chromium(app_url: str) -> None:
             page.get_by_role("button", name="Follow a random firm").click()
             expect(card).not_to_have_text(before)
 
+            page.locator(".lg-now").scroll_into_view_if_needed()
             page.screenshot(path=SCREENS / "classroom.png")
             page.set_viewport_size({"width": 1280, "height": 1900})
             page.screenshot(path=SCREENS / "classroom_full.png")
