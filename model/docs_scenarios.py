@@ -18,7 +18,7 @@ from model.compare import summary_quarters, summary_table
 from model.compare_report import summary_markdown
 from model.docs_params import flatten, format_value
 from model.params import Params
-from model.params.loading import PROJECT_SCENARIOS, load_scenario, read_toml
+from model.params.loading import PROJECT_SCENARIOS, load_scenario, read_toml, resolve_scenario
 from model.report import markdown_table
 
 COMPARE_COMMAND = "littlegiants compare --all --seeds 20 --scale 0.2 --out runs/compare"
@@ -84,13 +84,13 @@ def changes_markdown(diff: list[tuple[str, Any, Any]], parent: str) -> str:
     return "\n\n".join(parts)
 
 
-def definitions() -> list[tuple[str, str]]:
+def definitions(folder: Path = PROJECT_SCENARIOS) -> list[tuple[str, str]]:
     """(name, markdown) per scenario: heading, question, parent and changes."""
     out = []
-    for path in scenario_files():
+    for path in scenario_files(folder):
         params = load_scenario(path)
         parent = parent_name(path)
-        base = load_scenario(parent) if parent else Params()
+        base = load_scenario(resolve_scenario(parent, base_dir=folder)) if parent else Params()
         label = f"`{parent}`" if parent else "the code's defaults"
         text = [
             f"### {params.name}",

@@ -99,9 +99,9 @@ def calibrated_block(path: Path = CALIBRATED_FILE) -> str:
         node = nodes().get(key)
         default = format_value(node.default) if node else "?"
         meaning = node.info.description if node and node.info else ""
-        rows.append([f"`{key}`", format_value(value), default, meaning or ""])
-    comments = "; ".join(_header_comments(path))
-    table = markdown_table(["parameter", "calibrated", "code default", "meaning"], rows, left=1)
+        rows.append([f"`{key}`", meaning or "", format_value(value), default])
+    comments = "; ".join(c for c in _header_comments(path) if "do not edit" not in c)
+    table = markdown_table(["parameter", "meaning", "calibrated", "code default"], rows, left=2)
     return f"_{comments}_\n\n{table}\n" if comments else table + "\n"
 
 
