@@ -16,7 +16,7 @@ from model.compare import compare, paired_differences, summary_quarters, summary
 from model.compare_report import README_END, README_START, readme_section
 from model.params.loading import PROJECT_SCENARIOS
 
-SHIPPED = sorted(p.stem for p in PROJECT_SCENARIOS.glob("*.toml"))
+SHIPPED = sorted(p.stem for p in PROJECT_SCENARIOS.glob("*.toml") if p.stem != "calibrated")
 SCALE = 0.003
 
 
