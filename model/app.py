@@ -7,7 +7,7 @@ sliders. The panels are laid out by this page rather than by SolaraViz's draggab
 grid, whose grid library (a Vue 2 plugin) does not load under ipyvue 3, and a fixed
 layout never lets charts overlap on a projector.
 Importing this module needs no browser: the model and its data are in
-`model.app_model`, the pictures in `model.app_figures`.
+`model.app_model`, the pictures in `model.app_figures` and `model.app_network`.
 """
 
 from __future__ import annotations

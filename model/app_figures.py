@@ -8,14 +8,12 @@ line grows across the frame as the class steps through the quarters.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
-from model.app_model import ClassroomEconomy, NetworkSample, firm_history, network_sample
+from model.app_model import ClassroomEconomy, firm_history
 from model.calendar import parse_quarter
 from model.charts import FINANCE_CHANNELS, quarter_time
 from model.observed import observed_series
@@ -102,7 +100,7 @@ def little_giants_figure(model: ClassroomEconomy) -> Figure:
     top = max(_observed(ax, "national_little_giants"), values.max() if len(values) else 0.0)
     year_axis(ax, model, "firms")
     ax.set_ylim(0, top * 1.15 + 1)
-    ax.set_title(f"National little giants — {_now(model)}", fontsize=FONT + 1)
+    ax.set_title(f"National little giants — {now_label(model)}", fontsize=FONT + 1)
     ax.legend(fontsize=FONT - 1, loc="upper left")
     return fig
 
@@ -125,7 +123,7 @@ def innovation_figure(model: ClassroomEconomy) -> Figure:
         ax.set_ylim(0, top * 1.2 + 1e-9)
         ax.set_title(title, fontsize=FONT)
     left.legend(fontsize=FONT - 1, loc="upper left")
-    fig.suptitle(f"Per national little giant — {_now(model)}", fontsize=FONT + 1)
+    fig.suptitle(f"Per national little giant — {now_label(model)}", fontsize=FONT + 1)
     return fig
 
 
@@ -142,7 +140,7 @@ def finance_figure(model: ClassroomEconomy) -> Figure:
         fig.legend(fontsize=FONT - 2, loc="lower center", ncols=3, frameon=False, columnspacing=0.8)
     year_axis(ax, model, "billion yuan per year")
     ax.set_ylim(bottom=0)
-    ax.set_title(f"Finance reaching SMEs, by channel — {_now(model)}", fontsize=FONT + 1)
+    ax.set_title(f"Finance reaching SMEs, by channel — {now_label(model)}", fontsize=FONT + 1)
     return fig
 
 
@@ -169,117 +167,15 @@ def supply_figure(model: ClassroomEconomy) -> Figure:
         Line2D([], [], color="#CC79A7", lw=1, ls=":", label="restriction event"),
     ]
     ax.legend(handles=handles, fontsize=FONT - 2, loc="lower right")
-    ax.set_title(f"Large firms buying from Chinese suppliers — {_now(model)}", fontsize=FONT + 1)
+    ax.set_title(
+        f"Large firms buying from Chinese suppliers — {now_label(model)}", fontsize=FONT + 1
+    )
     return fig
 
 
-def _now(model: ClassroomEconomy) -> str:
+def now_label(model: ClassroomEconomy) -> str:
     """The last simulated quarter, or 'start' before the first step."""
     return model.quarter_labels[-1] if model.quarter_labels else "start"
-
-
-CLUSTER_SPACING = 2.3  # distance between the centres of two fields' clusters
-
-
-def node_positions(
-    model: ClassroomEconomy, sample: NetworkSample
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fixed places: one cluster per field (two columns), its buyers side by side in the
-    middle and their suppliers around them (between them if they supply both).
-
-    A supplier's place depends only on its firm id and its buyers, so it stays put from
-    quarter to quarter and only new or lost links change the picture.
-    """
-    fields = list(dict.fromkeys(int(model.buyers.sector[b]) for b in sample.buyers))
-    rows = []
-    for buyer in sample.buyers:
-        field = int(model.buyers.sector[buyer])
-        position = fields.index(field)
-        cx = (position % 2 - 0.5) * CLUSTER_SPACING
-        cy = -(position // 2 - (len(fields) - 1) // 2 / 2) * CLUSTER_SPACING
-        peers = [b for b in sample.buyers if model.buyers.sector[b] == field]
-        offset = (peers.index(buyer) - (len(peers) - 1) / 2) * 0.5
-        rows.append({"buyer": int(buyer), "field": field, "x": cx + offset, "y": cy, "cx": cx})
-    buyers = pd.DataFrame(rows)
-    ids = sample.suppliers["firm_id"].to_numpy(dtype=np.uint64)
-    # Multiplicative hashing of the id: a stable spread, not a random draw.
-    angle = ((ids * np.uint64(2654435761)) % np.uint64(2**32)).astype(float) / 2**32 * 2 * np.pi
-    radius = 0.42 + 0.45 * ((ids * np.uint64(40503)) % np.uint64(997)).astype(float) / 997
-    where = buyers.set_index("buyer")
-    centre_x = [np.mean([where.loc[b, "x"] for b in bs]) for bs in sample.suppliers["buyers"]]
-    centre_y = [where.loc[bs[0], "y"] for bs in sample.suppliers["buyers"]]
-    suppliers = sample.suppliers.assign(
-        x=np.array(centre_x) + radius * np.cos(angle),
-        y=np.array(centre_y) + radius * np.sin(angle),
-    )
-    return buyers, suppliers
-
-
-def network_figure(model: ClassroomEconomy, sample: NetworkSample | None = None) -> Figure:
-    """Sampled large firms (squares) and their SME suppliers (dots, coloured by title)."""
-    sample = sample or network_sample(model)
-    buyers, suppliers = node_positions(model, sample)
-    fig = figure(WIDTH, 4.4, bottom=0.45, right=0.0)
-    fig.subplots_adjust(left=0.0, top=1 - 0.3 / 4.4)
-    ax = fig.add_subplot()
-    ends = sample.links.merge(buyers, on="buyer").merge(suppliers, on="firm_id")
-    segments = np.stack([ends[["x_x", "y_x"]].to_numpy(), ends[["x_y", "y_y"]].to_numpy()], 1)
-    ax.add_collection(LineCollection(segments, colors="#999999", lw=0.6, alpha=0.6, zorder=1))
-    for status, colour in STATUS_COLOURS.items():
-        part = suppliers[suppliers["status"] == status]
-        label = f"{STATUS_LABELS[status]} ({len(part)})"
-        ax.scatter(
-            part["x"],
-            part["y"],
-            s=30,
-            color=colour,
-            edgecolor="white",
-            lw=0.5,
-            zorder=3,
-            label=label,
-        )
-    _draw_buyers(ax, model, buyers)
-    followed = suppliers[suppliers["firm_id"] == model.followed_firm_id]
-    ax.scatter(
-        followed["x"], followed["y"], s=150, facecolor="none", edgecolor="black", lw=2, zorder=4
-    )
-    half = CLUSTER_SPACING / 2 + 1.0
-    rows = (buyers["field"].nunique() + 1) // 2
-    ax.set_xlim(-half, half)
-    ax.set_ylim(-half - (rows - 2) * CLUSTER_SPACING / 2, half + 0.35)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    fig.legend(
-        fontsize=FONT - 2,
-        loc="lower center",
-        ncols=3,
-        frameon=False,
-        columnspacing=0.8,
-        handletextpad=0.2,
-    )
-    ax.set_title(
-        f"{len(sample.links)} supply links of {len(buyers)} large firms — {_now(model)}",
-        fontsize=FONT + 1,
-    )
-    return fig
-
-
-def _draw_buyers(ax: Axes, model: ClassroomEconomy, buyers: pd.DataFrame) -> None:
-    """Squares for buyers; above each field's cluster its name and share bought abroad."""
-    sectors = model.params.population.sectors
-    ax.scatter(buyers["x"], buyers["y"], marker="s", s=130, color="#444444", zorder=4)
-    for field, group in buyers.groupby("field", sort=False):
-        foreign = model.buyers.foreign_share[group["buyer"].to_numpy()].mean()
-        name = sectors[field].name.replace("_", " ")
-        ax.text(
-            group["cx"].iloc[0],
-            group["y"].iloc[0] + 0.9,
-            f"{name}\n{foreign:.0%} bought abroad",
-            ha="center",
-            va="bottom",
-            fontsize=FONT - 1,
-            color="#222222",
-        )
 
 
 def firm_figure(model: ClassroomEconomy, firm_id: int) -> Figure:
@@ -303,6 +199,7 @@ def firm_figure(model: ClassroomEconomy, firm_id: int) -> Figure:
     year_axis(ax, model, "revenue, M yuan/yr")
     ax.set_ylim(bottom=0)
     twin.set_ylim(bottom=0, top=max(1, history["patents"].max() if len(history) else 1) * 1.2)
+    twin.yaxis.set_major_locator(MaxNLocator(integer=True))  # patents come whole
     twin.set_ylabel("invention patents", fontsize=FONT, color="#D55E00")
     twin.tick_params(labelsize=FONT - 1, colors="#D55E00")
     ax.set_title(f"Firm {firm_id}: revenue (blue), patents (red), title (shading)", fontsize=FONT)

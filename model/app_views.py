@@ -12,7 +12,6 @@ import io
 from typing import Any
 
 import ipyvuetify
-import numpy as np
 import solara
 import traitlets
 from matplotlib.figure import Figure
@@ -23,15 +22,13 @@ from model.app_figures import (
     firm_figure,
     innovation_figure,
     little_giants_figure,
-    network_figure,
-    node_positions,
     supply_figure,
 )
-from model.app_model import ClassroomEconomy, firm_history, network_sample, random_firm
+from model.app_model import ClassroomEconomy, firm_history, random_firm
+from model.app_network import network_figure, pick_firm
 from model.params.population import REGIONS
 from model.population import STATUS_NAMES
 
-CLICK_RADIUS = 0.03  # a click this close to a dot (share of the picture's width) picks it
 # Bumped when the followed firm changes, so the card and the network redraw (per session).
 followed_version = solara.reactive(0)
 
@@ -185,22 +182,6 @@ def FinancePanel(model: ClassroomEconomy) -> None:
     """Finance by channel, stacked."""
     update_counter.get()
     _panel(finance_figure(model), "finance", "finance by channel chart")
-
-
-def pick_firm(model: ClassroomEconomy, fig: Figure, x: float, y: float) -> int | None:
-    """The supplier whose dot is nearest to a click at (x, y) of the network picture
-    (fractions of its width and height from the top left), or None if none is near."""
-    _, suppliers = node_positions(model, network_sample(model))
-    if suppliers.empty:
-        return None
-    fig.draw_without_rendering()  # lays the figure out as in its PNG: final transforms
-    pixels = fig.axes[0].transData.transform(suppliers[["x", "y"]].to_numpy())
-    width, height = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
-    dx = pixels[:, 0] / width - x
-    dy = (1.0 - pixels[:, 1] / height - y) * height / width  # in units of the width
-    distance = np.hypot(dx, dy)
-    nearest = int(np.argmin(distance))
-    return int(suppliers["firm_id"].iloc[nearest]) if distance[nearest] <= CLICK_RADIUS else None
 
 
 @solara.component
