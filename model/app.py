@@ -30,8 +30,10 @@ from model.app_model import (
 )
 from model.app_views import PAGE_CSS, Dashboard
 from model.calendar import parse_quarter, quarter_label
+from model.params import Params
 from model.params.loading import PROJECT_SCENARIOS
 
+START = Params()  # the model's defaults: where the sliders start
 SCALES = [0.005, 0.01, DEFAULT_SCALE, 0.05]
 FIRST_QUARTER, LAST_QUARTER = "2019Q1", "2025Q4"
 
@@ -58,8 +60,8 @@ MODEL_PARAMS = {
     },
     "support_scale": Slider("Fiscal awards ×", 1.0, 0.0, 5.0, 0.25),
     "guidance_fund_scale": Slider("Guidance funds ×", 1.0, 0.0, 5.0, 0.25),
-    "loan_to_value": Slider("Bank credit limit", 0.6, 0.0, 1.0, 0.05),
-    "zone_share": Slider("High-tech zones", 0.27, 0.0, 1.0, 0.01),
+    "loan_to_value": Slider("Bank credit limit", START.finance.bank.loan_to_value, 0.0, 1.0, 0.05),
+    "zone_share": Slider("High-tech zones", START.population.zone_share, 0.0, 1.0, 0.01),
     "severity_scale": Slider("Restrictions ×", 1.0, 0.0, 3.0, 0.25),
     "restriction_start": {
         "type": "Select",
