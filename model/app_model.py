@@ -117,6 +117,7 @@ class ClassroomEconomy(Economy):
         self.news: list[tuple[str, str]] = []  # (quarter, what happened) in order
         self.sample_buyers = network_buyers(self)
         self.followed_firm_id = default_firm(self, self.sample_buyers)
+        self.random_draws = 0  # how often the class asked for a random firm
 
     def step(self) -> None:
         """One quarter, then the snapshot and the news of that quarter."""
@@ -128,6 +129,12 @@ class ClassroomEconomy(Economy):
         snapshot = {"firm_id": pop.firm_id.copy()}
         snapshot |= {name: getattr(pop, name).copy() for name in HISTORY_COLUMNS}
         self.history.append(snapshot)
+
+    def follow_random_firm(self) -> int:
+        """Point the firm card at a random supplier of the network sample; returns its id."""
+        self.random_draws += 1
+        self.followed_firm_id = random_firm(self, self.random_draws)
+        return self.followed_firm_id
 
 
 def network_buyers(model: Economy, fields: int = 4, per_field: int = 2) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Solara components of the classroom page: one panel per picture, with a caption for
 students under each (what it shows, what to look for).
 
-Each panel is a Solara component taking the model, as Mesa's SolaraViz expects; it
-reads Mesa's `update_counter`, so it is drawn again after every step.
+Each panel is a Solara component taking the model (the shape of a SolaraViz component);
+it reads Mesa's `update_counter`, which SolaraViz's step and reset bump, so it is drawn
+again after every quarter.
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
 from model.app_figures import (
+    STATUS_LABELS,
     finance_figure,
     firm_figure,
     innovation_figure,
     little_giants_figure,
     supply_figure,
 )
-from model.app_model import ClassroomEconomy, firm_history, random_firm
+from model.app_model import ClassroomEconomy, firm_history
 from model.app_network import network_figure, pick_firm
 from model.params.population import REGIONS
-from model.population import STATUS_NAMES
 
 # Bumped when the followed firm changes, so the card and the network redraw (per session).
 followed_version = solara.reactive(0)
@@ -220,12 +221,12 @@ def firm_facts(model: ClassroomEconomy, firm_id: int) -> list[str]:
     if len(history):
         last = history.iloc[-1]
         lines.append(
-            f"{last['quarter']}: {STATUS_NAMES[int(last['status'])]} — revenue "
+            f"{last['quarter']}: {STATUS_LABELS[int(last['status'])]} — revenue "
             f"{last['revenue'] * 4:,.1f} M yuan/yr, R&D stock {last['rd_stock']:,.1f} M yuan, "
             f"{int(last['patents'])} invention patents, {int(last['customers'])} large customers"
         )
         titles = history.groupby("status", sort=False)["quarter"].first()
-        steps = [f"{STATUS_NAMES[int(s)]} from {q}" for s, q in titles.items()]
+        steps = [f"{STATUS_LABELS[int(s)]} from {q}" for s, q in titles.items()]
         lines.append("Titles: " + ", ".join(steps))
     return lines
 
@@ -238,8 +239,7 @@ def FirmCard(model: ClassroomEconomy) -> None:
     firm_id = model.followed_firm_id
 
     def follow_random() -> None:
-        model.random_draws = getattr(model, "random_draws", 0) + 1
-        model.followed_firm_id = random_firm(model, model.random_draws)
+        model.follow_random_firm()
         followed_version.value += 1
 
     with solara.Column(gap="2px", style="padding: 4px 10px;", classes=["lg-firm"]):

@@ -159,3 +159,12 @@ def test_missing_page_files_are_listed_and_unpacked(tmp_path: Path) -> None:
             archive.addfile(info, io.BytesIO(data))
         _unpack(tarball, tmp_path / "cdn" / f"{name}@{version}")
     assert missing_packages(tmp_path / "cdn") == []
+
+
+def test_following_a_random_firm_leaves_the_simulation_alone(stepped: ClassroomEconomy) -> None:
+    state = stepped.rng.bit_generator.state
+    firm_id = stepped.follow_random_firm()
+    assert stepped.rng.bit_generator.state == state  # the economy's random stream untouched
+    sample = network_sample(stepped).suppliers
+    assert firm_id in set(sample["firm_id"]) and stepped.population.firm(firm_id).status >= 0
+    assert stepped.followed_firm_id == firm_id
