@@ -168,3 +168,16 @@ def test_following_a_random_firm_leaves_the_simulation_alone(stepped: ClassroomE
     sample = network_sample(stepped).suppliers
     assert firm_id in set(sample["firm_id"]) and stepped.population.firm(firm_id).status >= 0
     assert stepped.followed_firm_id == firm_id
+
+
+def test_app_command_serves_on_localhost_by_default() -> None:
+    from typer.testing import CliRunner
+
+    from model.cli import _register, app
+
+    _register()
+    result = CliRunner().invoke(app, ["app", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--port" in result.output and "127.0.0.1" in result.output
+    bad = CliRunner().invoke(app, ["app", "--port", "70000"])
+    assert bad.exit_code != 0 and "--port 70000" in str(bad.exception)
