@@ -68,21 +68,32 @@ def execute(base: Params, run: Run, outputs: Sequence[str], quarters: Sequence[s
     try:
         params = with_changes(base, dict(run.values), source=f"run {run.run_id}")
         table = simulate(params, seed=run.seed, run_id=run.run_id)
-        keep = table["variable"].isin(outputs) & table["quarter"].isin(quarters)
-        return RunOutcome(run, rows=label_rows(table[keep], run))
+        return RunOutcome(run, rows=label_rows(select(table, outputs, quarters), run))
     except Exception as exc:  # a failing run is data for the sweep, not the end of it
         return RunOutcome(run, error=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
 
 
+def select(table: pd.DataFrame, outputs: Sequence[str], quarters: Sequence[str]) -> pd.DataFrame:
+    """One row per kept quarter x output; value NaN where the model has none (a mean over
+    no firms), so every run has the same rows and a finished run is never empty."""
+    wanted = pd.MultiIndex.from_product([quarters, outputs], names=["quarter", "variable"])
+    values = table.set_index(["quarter", "variable"])["value"].reindex(wanted)
+    rows = values.reset_index()
+    rows.insert(0, "scenario", table["scenario"].iloc[0] if len(table) else "")
+    rows.insert(2, "year", rows["quarter"].str[:4].astype("int64"))
+    return rows
+
+
 def label_rows(table: pd.DataFrame, run: Run) -> pd.DataFrame:
-    """Tidy rows with the run's point id, replicate and parameter values as columns."""
+    """Tidy rows with the run's point id, replicate, seed and parameter values as columns."""
     labelled = table.reset_index(drop=True)
-    labelled.insert(0, "point_id", run.point_id)
-    labelled.insert(1, "replicate", run.replicate)
+    front = pd.DataFrame(
+        {"point_id": run.point_id, "replicate": run.replicate, "run_id": run.run_id},
+        index=labelled.index,
+    )
+    front["seed"] = run.seed
     parameters = pd.DataFrame(dict(run.values), index=labelled.index)
-    front = ["point_id", "replicate", "run_id", "seed"]
-    rest = [c for c in labelled.columns if c not in front]
-    return pd.concat([labelled[front], parameters, labelled[rest]], axis=1)
+    return pd.concat([front, parameters, labelled], axis=1)
 
 
 def failure_record(outcome: RunOutcome) -> dict[str, Any]:
@@ -251,6 +262,7 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
     The local cluster has `workers` processes with one thread each (the model is
     single-threaded numpy), and no dashboard, so it never fights over a port.
     """
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
@@ -262,6 +274,8 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
             yield client
         return
     with (
+        # Nobody reads the (disabled) dashboard: spare the workers' 10 ms stack sampling.
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         LocalCluster(
             n_workers=workers,
             processes=True,

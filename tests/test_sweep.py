@@ -79,6 +79,12 @@ def test_results_rows_carry_point_seed_and_parameter_values(reference):
     assert set(reference["quarter"]) == {"2019Q4", "2020Q4"}
 
 
+def test_every_run_has_every_output_and_quarter_nan_where_the_model_has_none(reference):
+    # Patents per little giant has no value in a run without little giants: a NaN row
+    # keeps the run in the dataset, so it counts as done.
+    assert (reference.groupby("run_id").size() == 3 * 2).all()
+
+
 def test_two_local_workers_give_identical_parquet_content(experiment_file, reference, tmp_path):
     done = run_cli("sweep", str(experiment_file), "--out", str(tmp_path), "--workers", "2")
     assert done.returncode == 0, done.stderr
