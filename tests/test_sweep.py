@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -124,7 +125,8 @@ def test_a_sweep_killed_mid_way_resumes_without_losing_or_repeating_runs(
             assert process.poll() is None, "the sweep ended before it could be killed"
             time.sleep(0.05)
     finally:
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # already gone if the loop failed
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     before = SweepStore(tmp_path).done_run_ids()
     assert 0 < len(before) < RUNS
