@@ -52,7 +52,10 @@ lint: $(VENV)/.dev
 # Browser tests drive Debian's chromium (never a downloaded browser).
 CHROMIUM ?= /usr/bin/chromium
 
-browser:
+# Solara's page files come from npm; fetch them once at install time, so the
+# classroom page and its browser test work offline afterwards.
+browser: $(VENV)/.dev
+	$(VENV)/bin/littlegiants app-assets
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \

@@ -11,10 +11,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from model import charts
-from model.calibrate import Evaluation, Evaluator, FitTarget, best, posterior
+from model.calibrate import Evaluation, Evaluator, best, posterior
 from model.calibration_spec import CalibrationSpec
 from model.io import write_text
-from model.report import describe, format_band, format_value, markdown_table
+from model.observed import fit_table
+from model.report import fit_markdown, markdown_table
 
 PINNED_SHARE = 0.5  # accepted 5-95% range below this share of the bounds: pinned down
 
@@ -41,31 +42,6 @@ def scenario_toml(spec: CalibrationSpec, chosen: Evaluation, command: str) -> st
 
 def _literal(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) > 1 else f"{value:.6g}"
-
-
-def fit_rows(targets: Sequence[FitTarget], results: pd.DataFrame) -> list[list[str]]:
-    """Target, observed, model mean, 5-95% band, error and whether within tolerance."""
-    rows = []
-    for t in targets:
-        values = results[(results.variable == t.variable) & (results.quarter == t.quarter)]
-        values = values["value"].to_numpy(float)
-        mean = values.mean() if len(values) else float("nan")
-        error = (mean - t.observed) if t.absolute else (mean - t.observed) / t.observed
-        unit = "pp" if t.absolute else "%"
-        label, kind = describe(t.variable)
-        band = format_band(np.quantile(values, 0.05), np.quantile(values, 0.95), kind)
-        rows.append(
-            [
-                f"{label}, {t.quarter}",
-                format_value(t.observed, kind),
-                format_value(mean, kind),
-                band,
-                f"{100 * error:+.1f}{unit}",
-                f"±{100 * t.tolerance:.0f}{unit}",
-                "✓" if abs(t.error(mean)) <= 1 else "✗",
-            ]
-        )
-    return rows
 
 
 def convergence_chart(history: Sequence[Evaluation]) -> Figure:
@@ -151,43 +127,15 @@ def identifiability(
     return rows
 
 
-def _checks_markdown(checks: pd.DataFrame) -> str:
-    rows = []
-    for r in checks.itertuples():
-        label, kind = describe(r.variable)
-        unit = "pp" if r.error_kind == "share points" else "%"
-        rows.append(
-            [
-                f"{label}, {r.quarter}",
-                format_value(r.observed, kind),
-                format_value(r.model_mean, kind),
-                format_band(r.model_p05, r.model_p95, kind),
-                f"{100 * r.error:+.1f}{unit}",
-                "✓" if r.within else "✗",
-            ]
-        )
-    return markdown_table(["fact", "observed", "model mean", "5–95%", "error", "ok"], rows)
-
-
-def out_of_sample(final: pd.DataFrame) -> pd.DataFrame:
-    """The observed facts marked as checks (role 'check'), against the final runs."""
-    from model.observed import fit_table
-
-    table = fit_table(final)
-    if "role" not in table.columns:
-        return table.iloc[0:0]
-    return table[table["role"] == "check"]
-
-
 def write_calibration_report(
     out_dir: Path,
     spec: CalibrationSpec,
     evaluator: Evaluator,
     final: pd.DataFrame,
-    checks: pd.DataFrame | None,
     seconds: float,
 ) -> Path:
-    """report.md and its charts in `out_dir`."""
+    """report.md and its charts in `out_dir`: fit targets and out-of-sample checks against
+    the final runs, convergence, posteriors, profiles and identifiability."""
     chosen, accepted = best(evaluator), posterior(evaluator, spec)
     figures = [
         ("convergence.png", convergence_chart(evaluator.history), "Convergence."),
@@ -196,6 +144,9 @@ def write_calibration_report(
     ]
     for name, fig, _ in figures:
         charts.save_figure(fig, out_dir / "figures" / name)
+    table = fit_table(final)
+    fitted = table[(table["role"] == "fit") & ~table["variable"].isin(spec.targets.exclude)]
+    checks = table.drop(fitted.index)
     lines = [
         "# Calibration",
         "",
@@ -206,20 +157,12 @@ def write_calibration_report(
         "",
         "## Fit to the targets (final check)",
         "",
-        markdown_table(
-            ["target", "observed", "model mean", "5–95%", "error", "tolerance", "ok"],
-            fit_rows(evaluator.targets, final),
-        ),
+        fit_markdown(fitted),
         "",
-    ]
-    if checks is not None and len(checks):
-        lines += [
-            "## Out-of-sample checks (not fitted)",
-            "",
-            checks.to_markdown(index=False) if hasattr(checks, "to_markdown") else str(checks),
-            "",
-        ]
-    lines += [
+        "## Out-of-sample checks (not fitted)",
+        "",
+        fit_markdown(checks),
+        "",
         "## Parameters and identifiability",
         "",
         f"Accepted: the best {len(accepted)} of the design points (ABC rejection). A "
@@ -229,7 +172,6 @@ def write_calibration_report(
         markdown_table(
             ["parameter", "bounds", "calibrated", "accepted 5–95%", "share of bounds", "verdict"],
             identifiability(spec, accepted, chosen),
-            left=1,
         ),
         "",
     ]

@@ -31,7 +31,7 @@ def calibrate(
     Example: littlegiants calibrate experiments/calibration.toml --out runs/calibration
     """
     from model.calibrate import best, run_calibration
-    from model.calibration_report import out_of_sample, scenario_toml, write_calibration_report
+    from model.calibration_report import scenario_toml, write_calibration_report
     from model.calibration_spec import load_spec
     from model.io import write_parquet, write_text
     from model.runner import replicate
@@ -57,9 +57,7 @@ def calibrate(
         workers=workers or default_workers(),
     )
     write_parquet(out / "final.parquet", final)
-    report = write_calibration_report(
-        out, spec, evaluator, final, out_of_sample(final), time.perf_counter() - started
-    )
+    report = write_calibration_report(out, spec, evaluator, final, time.perf_counter() - started)
     command = "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     if write_scenario:
         write_text(spec.output, scenario_toml(spec, chosen, command))
