@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -134,11 +135,15 @@ class Evaluator:
         todo = [p for p in points if _key(p) not in self.cache]
         jobs = [(self.params_for(p), seed, self.keys) for p in todo for seed in self.seeds]
         runner = self.executor.map if self.executor else map
+        started = time.perf_counter()
         outputs = list(runner(_moments_job, jobs))
+        seconds = (time.perf_counter() - started) / max(len(todo), 1)
         for i, point in enumerate(todo):
             runs = np.array(outputs[i * len(self.seeds) : (i + 1) * len(self.seeds)])
             moments = [float(np.mean(column)) for column in runs.T]
-            record = Evaluation(len(self.cache), stage, point, moments, loss(self.targets, moments))
+            record = Evaluation(
+                len(self.cache), stage, point, moments, loss(self.targets, moments), seconds
+            )
             self.cache[_key(point)] = record
             append_checkpoint(self.checkpoint, record, self.fingerprint)
         results = [self.cache[_key(p)] for p in points]

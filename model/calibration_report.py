@@ -127,6 +127,11 @@ def identifiability(
     return rows
 
 
+def search_minutes(evaluator: Evaluator) -> float:
+    """Wall time the evaluations took, over every invocation that made them."""
+    return sum(record.seconds for record in evaluator.cache.values()) / 60.0
+
+
 def write_calibration_report(
     out_dir: Path,
     spec: CalibrationSpec,
@@ -151,7 +156,8 @@ def write_calibration_report(
         "# Calibration",
         "",
         f"{len(evaluator.history)} evaluations ({spec.seeds} seeds each, scale {spec.scale}, "
-        f"common random numbers) in {seconds / 60:.1f} min; best loss {chosen.loss:.3f} "
+        f"common random numbers) in {search_minutes(evaluator):.1f} min of search (on all "
+        f"cores; this invocation {seconds / 60:.1f} min); best loss {chosen.loss:.3f} "
         f"(evaluation {chosen.index}, {chosen.stage}). Final check: {spec.final_seeds} seeds "
         f"at scale {spec.final_scale}.",
         "",

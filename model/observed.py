@@ -213,11 +213,27 @@ REQUIRED: list[Target] = [
     _share("lg_share_supplying_3plus_large", "share_supply_3plus_large_firms"),
 ]
 
+# 'More than X' pool sizes are rounded-down counts of a growing list: as for the
+# national totals, a one-sided test would let the fit overshoot without limit
+# (the first calibration put 60,000 where 'more than 40,000' was reported, against
+# 'less than 40,000' a year earlier), so they are points with a 15% tolerance.
 PROVINCIAL_FIT: list[Target] = [
-    _provincial(2021.83, "fit", "lower_bound"),
-    _provincial(2022.92, "fit", "lower_bound", "a Jun 2023 speech said more than 80,000"),
+    _provincial(2021.83, "fit", "point", "reported as 'more than 40,000'"),
+    _provincial(2022.92, "fit", "point", "'more than 70,000'; a Jun 2023 speech said 80,000"),
     _provincial(2023.5, "fit", "point"),
-    _provincial(2024.92, "fit", "lower_bound"),
+    _provincial(2024.92, "fit", "point", "reported as 'more than 140,000'"),
+    Target(
+        "lg_rd_intensity",
+        "2024Q4",
+        "rd_intensity",
+        2024,
+        scale=0.01,
+        tolerance=0.02,
+        absolute=True,
+        role="fit",
+        weight=0.5,
+        note="model: aggregate R&D / revenue of the quarter; with R&D > 30M it pins size",
+    ),
 ]
 
 CHECKS: list[Target] = [
@@ -227,16 +243,6 @@ CHECKS: list[Target] = [
     _provincial(2022.83, "check", "point", "low confidence, no public source", low=True),
     _provincial(2024.75, "check", "point"),
     Target("innovative_smes", "2025Q4", "innovative_smes", 2025, kind="lower_bound"),
-    Target(
-        "lg_rd_intensity",
-        "2024Q4",
-        "rd_intensity",
-        2024,
-        scale=0.01,
-        tolerance=0.02,
-        absolute=True,
-        note="model: aggregate R&D / revenue of the quarter",
-    ),
     Target(
         "lg_share_with_loans",
         "2021Q4",
