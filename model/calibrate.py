@@ -31,6 +31,8 @@ from model.params.loading import load_scenario, with_changes
 from model.runner import replicate_seeds, simulate
 
 NO_VALUE_PENALTY = 1e4  # loss contribution of a target the model cannot produce
+RESTARTS = 3  # Nelder-Mead runs in the local budget, each from the best point so far
+MIN_RESTART_BUDGET = 100  # evaluations below which a restart is not worth its new simplex
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,18 @@ def append_checkpoint(path: Path, record: Evaluation, fingerprint_: str = "") ->
         os.fsync(handle.fileno())
 
 
+def current_values(spec: CalibrationSpec, base: Params) -> dict[str, float]:
+    """The free parameters' values in the base scenario, clipped to their bounds."""
+    dumped = base.model_dump()
+    values = {}
+    for free in spec.parameters:
+        node = dumped
+        for part in free.name.split("."):
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        values[free.name] = float(np.clip(node, free.low, free.high))
+    return values
+
+
 def design_points(spec: CalibrationSpec) -> list[dict[str, float]]:
     """The Latin-hypercube design over the bounds (deterministic in the base seed)."""
     count = max(2, round(spec.global_share * spec.budget))
@@ -291,8 +305,18 @@ def run_calibration(
             for record in evaluator.evaluate(design[start : start + batch], "design"):
                 if on_step:
                     on_step(record)
-        best = min(evaluator.history, key=lambda r: r.loss)
-        local_search(spec, evaluator, best.values, spec.budget - len(design), on_step)
+        # The current values (a previous calibration's estimates) compete with the design.
+        current = evaluator.evaluate([current_values(spec, base)], "design")[0]
+        if on_step:
+            on_step(current)
+        local_budget = spec.budget - len(design) - 1
+        # Restarting Nelder-Mead with a fresh simplex at its own best point is the usual
+        # remedy for its early collapse on noisy, many-dimensional losses.
+        restarts = max(1, min(RESTARTS, local_budget // MIN_RESTART_BUDGET))
+        for restart in range(restarts):
+            share = local_budget // restarts + (local_budget % restarts if restart == 0 else 0)
+            start = min(evaluator.history, key=lambda r: r.loss)
+            local_search(spec, evaluator, start.values, share, on_step)
     finally:
         if executor:
             executor.shutdown()

@@ -63,10 +63,18 @@ def synthetic_targets(spec: CalibrationSpec) -> list[FitTarget]:
 
 def test_calibration_recovers_known_parameters(tmp_path: Path) -> None:
     spec = small_spec()
-    evaluator = run_calibration(spec, tmp_path / "ck.jsonl", targets=synthetic_targets(spec))
+    # Start far from the truth: the current values compete with the design points.
+    start = {"certification.provincial.approval": 0.45, "innovation.patent_scale": 0.13}
+    base = with_changes(load_scenario("baseline"), start)
+    evaluator = run_calibration(
+        spec, tmp_path / "ck.jsonl", targets=synthetic_targets(spec), base=base
+    )
     found = best(evaluator).values
-    assert found["certification.provincial.approval"] == pytest.approx(0.7, abs=0.06)
-    assert found["innovation.patent_scale"] == pytest.approx(0.1, abs=0.012)
+    # Stated tolerance: within 0.1 of the true approval and 0.015 of the patent scale, and
+    # the targets reproduced within their own 5% on average (loss below one per target).
+    assert found["certification.provincial.approval"] == pytest.approx(0.7, abs=0.1)
+    assert found["innovation.patent_scale"] == pytest.approx(0.1, abs=0.015)
+    assert best(evaluator).loss < len(evaluator.targets)
     assert best(evaluator).loss < min(r.loss for r in evaluator.history if r.stage == "design")
 
 
