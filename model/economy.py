@@ -75,9 +75,8 @@ class Economy(mesa.Model):
     def _found_population(self) -> Population:
         p = self.params.population
         initial = max(1, round(p.initial_firms * self.params.scale))
-        quarters = self.end_quarter - self.quarter + 1
-        growth = (1.0 + self.params.demography.entry_rate) ** quarters
-        population = Population(capacity=int(initial * growth * 1.1) + 16)
+        # Room for a few years of entry; the buffers grow by half when they fill up.
+        population = Population(capacity=int(initial * 1.3) + 16)
         population.add(
             draw_firms(
                 self.params,

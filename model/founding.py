@@ -140,5 +140,8 @@ def _zone_chance(
 def _beta_with_mean(
     rng: np.random.Generator, mean: float, concentration: float, count: int
 ) -> np.ndarray:
-    """Beta draws with a given mean and concentration (a + b)."""
+    """Beta draws with a given mean and concentration (a + b); a mean of 0 or 1 is that
+    value for every firm (the Beta is undefined there)."""
+    if mean <= 0.0 or mean >= 1.0:
+        return np.full(count, float(np.clip(mean, 0.0, 1.0)))
     return rng.beta(mean * concentration, (1.0 - mean) * concentration, count)

@@ -28,6 +28,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
     os.close(handle)
+    # mkstemp makes owner-only files; results are for sharing, so use the usual mode.
+    os.chmod(temporary, 0o666 & ~_umask())
     try:
         yield Path(temporary)
         os.replace(temporary, target)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from model import Economy, Params, load_scenario, with_changes
 from model.params.certification import NationalRules
 from model.population import COLUMNS, PROVINCIAL, Population
+
+# Property tests: a few dozen draws in the suite; `make fuzz` selects the "fuzz" profile.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_SLOW_OK)
+settings.register_profile(
+    "fuzz", max_examples=1000, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

@@ -76,7 +76,10 @@ def serve_app(
 
 @app.command("app-assets")
 def app_assets() -> None:
-    """Fetch the page's browser files (npm packages) so `littlegiants app` works offline."""
+    """Fetch the page's browser files (npm packages) so `littlegiants app` works offline.
+
+    Example: littlegiants app-assets   (once, while online; make test does it for you)
+    """
     from model.app_assets import cache_dir
 
     ensure_assets()

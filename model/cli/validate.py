@@ -12,7 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from model.cli import app
-from model.cli.common import clear_figures, console, default_workers, progress_bar
+from model.cli.common import (
+    clear_figures,
+    console,
+    default_workers,
+    prepare_out_dir,
+    progress_bar,
+)
 from model.cli.run import MAX_SEEDS
 from model.errors import ConfigError
 from model.io import read_parquet
@@ -47,6 +53,7 @@ def validate(
     base_seed: Annotated[
         int, typer.Option(help="Seed the run seeds are spawned from")
     ] = DEFAULT_BASE_SEED,
+    overwrite: Annotated[bool, typer.Option(help="Replace a validation already in --out")] = False,
 ) -> None:
     """Check a scenario against every observed fact and the stylized facts of firm
     dynamics; write runs/validation/report.md; exit 1 when a required fact is missed.
@@ -63,13 +70,14 @@ def validate(
     panel_scale = stylized_scale if stylized else None
     started = time.perf_counter()
     if results is None:
+        prepare_out_dir(out, overwrite)  # before the runs: a refusal should come first
         validation, panel = _simulate(
             params, replicate_seeds(base_seed, seeds), panel_scale, workers
         )
     else:
-        validation, panel = _from_file(results, params, panel_scale)
+        validation, panel = _from_file(results, params, panel_scale)  # a bad file first
+        prepare_out_dir(out, overwrite)
     with_stylized(validation, panel)
-    out.mkdir(parents=True, exist_ok=True)
     clear_figures(out)
     report = write_validation_report(validation, out)
     _print(validation)

@@ -24,8 +24,13 @@ def param(
     le: float | None = None,
     gt: float | None = None,
     lt: float | None = None,
+    why: str = "",
 ) -> Any:
-    """A typed, bounded parameter field with unit, meaning and source attached."""
+    """A typed, bounded parameter field with unit, meaning and source attached.
+
+    `why` says why the range is narrower than the economics alone would allow; it is
+    added to the error message when a value falls outside.
+    """
     return Field(
         default,
         ge=ge,
@@ -36,7 +41,7 @@ def param(
         # are lax so TOML arrays can fill tuples, their items are checked by type.
         strict=isinstance(default, bool | int | float | str),
         description=doc,
-        json_schema_extra={"unit": unit, "source": source},
+        json_schema_extra={"unit": unit, "source": source, "range_note": why},
     )
 
 

@@ -34,6 +34,8 @@ def resolve_scenario(name_or_path: str | Path, base_dir: Path | None = None) -> 
     for path in candidates:
         if path.is_file():
             return path.resolve()
+        if path.exists():
+            raise ConfigError(f"{path}: is a folder, not a scenario file (cannot be read)")
     known = sorted(p.stem for d in scenario_dirs() for p in d.glob("*.toml"))
     raise ConfigError(
         f"scenario '{text}' not found (looked for {', '.join(map(str, candidates))}); "
@@ -156,6 +158,8 @@ def describe_error(err: Mapping[str, Any]) -> str:
         hint = difflib.get_close_matches(loc[-1], allowed, n=1)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         return f"unknown key '{key}'{suggestion} (allowed here: {', '.join(allowed)})"
+    if kind == "value_error":  # a rule across keys: its own message says what and why
+        return f"key '{key}': {err['msg'].removeprefix('Value error, ')}"
     value = err.get("input")
     info = field_info(loc)
     limits = allowed_range(info) if info else ""
@@ -213,7 +217,9 @@ def allowed_range(info: Any) -> str:
             upper = f" <= {meta.le:g}"
         if getattr(meta, "lt", None) is not None:
             upper = f" < {meta.lt:g}"
-    unit = (info.json_schema_extra or {}).get("unit", "")
+    extra = info.json_schema_extra or {}
+    unit, why = extra.get("unit", ""), extra.get("range_note", "")
     kind = getattr(info.annotation, "__name__", str(info.annotation))
     text = f"{lower}value{upper}" if lower or upper else f"a {kind}"
-    return text + (f" ({unit})" if unit and unit != "-" else "")
+    text += f" ({unit})" if unit and unit != "-" else ""
+    return text + (f"; {why}" if why else "")

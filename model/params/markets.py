@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import model_validator
+
 from model.params.fields import Section, param
 
 
@@ -102,6 +104,16 @@ class MatchingParams(Section):
 class ProductionParams(Section):
     """SME revenue, costs and balance sheet."""
 
+    @model_validator(mode="after")
+    def _costs_stay_positive(self) -> ProductionParams:
+        top = self.base_margin + self.capability_margin + self.zone_cost_saving
+        if top >= 1.0:
+            raise ValueError(
+                f"production.base_margin + capability_margin + zone_cost_saving = {top:g} "
+                "must stay below 1: a margin of 100% of revenue or more means negative costs"
+            )
+        return self
+
     market_growth: float = param(
         0.03,
         ge=-0.5,
@@ -119,25 +131,29 @@ class ProductionParams(Section):
     revenue_volatility: float = param(
         0.08,
         ge=0,
-        le=1,
+        le=0.5,
         unit="log points per quarter",
         doc="Std. dev. of quarterly revenue shocks of a firm of reference size (10M yuan/yr)",
+        why="quarterly sales shocks above 0.5 log points are not firm dynamics but noise",
     )
     volatility_size_elasticity: float = param(
         0.2,
         ge=0,
-        le=1,
+        le=0.5,
         unit="elasticity",
         doc="Fall of shock volatility with firm size: sigma ~ size^-elasticity",
+        why="observed size-scaling exponents are 0.15-0.25; above 0.5 the shocks of the "
+        "smallest firms grow without economic meaning",
         source="growth-rate volatility scales as size^-0.15..-0.2 (Stanley et al. 1996, "
         "Nature 379; Bottazzi & Secchi 2006)",
     )
     volatility_dispersion: float = param(
         0.35,
         ge=0,
-        le=2,
+        le=1,
         unit="log points",
         doc="Std. dev. of log firm-specific volatility (some niches are riskier)",
+        why="above 1 log point some niches would swing by factors of e^3 a quarter",
     )
     base_margin: float = param(
         0.12,

@@ -170,7 +170,13 @@ class DemographyParams(Section):
     """Entry of new technology-based SMEs and exit."""
 
     entry_rate: float = param(
-        0.025, ge=0, le=1, unit="share of pool per quarter", doc="New firms per quarter"
+        0.025,
+        ge=0,
+        le=0.06,
+        unit="share of pool per quarter",
+        doc="New firms per quarter",
+        why="above 6% a quarter the pool would grow 16-fold by 2030 even without exits, "
+        "far beyond any observed SME dynamics (and beyond memory at 1:1 scale)",
     )
     entrant_revenue_median_myuan: float = param(
         3.0, gt=0, le=1e4, unit="M yuan per year", doc="Median revenue of an entrant"

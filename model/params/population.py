@@ -136,12 +136,18 @@ class PopulationParams(Section):
     revenue_median_myuan: float = param(
         10.0,
         gt=0,
-        le=1e4,
+        le=1000,
         unit="M yuan per year",
         doc="Median annual revenue of pool firms",
+        why="above 1bn yuan a year the median firm is no longer an SME",
     )
     revenue_sigma: float = param(
-        1.16, ge=0, le=4, unit="log points", doc="Std. dev. of log revenue across firms"
+        1.16,
+        ge=0,
+        le=2.5,
+        unit="log points",
+        doc="Std. dev. of log revenue across firms",
+        why="a spread above 2.5 log points puts single SMEs above whole industries' sales",
     )
     age_mean_years: float = param(
         8.0,

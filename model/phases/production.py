@@ -9,6 +9,8 @@ import numpy as np
 from model.population import RowView
 
 REFERENCE_SIZE_MYUAN = 10.0  # annual own-market sales at which sigma = firm volatility
+# Below 0.1M yuan a year a firm is dormant, not ever more volatile: the size scaling stops.
+SMALLEST_SIZE_MYUAN = 0.1
 
 if TYPE_CHECKING:
     from model.economy import Economy
@@ -31,7 +33,7 @@ def grow_own_market(firms: RowView, shock: np.ndarray, params: Params) -> None:
     growth = shock * firms.volatility
     # Larger firms are steadier (sigma ~ size^-e): a scale mixture of normal shocks,
     # so fat-tailed growth rates across firms emerge rather than being assumed.
-    annual_size = 4.0 * np.maximum(firms.size, 1e-9) / REFERENCE_SIZE_MYUAN
+    annual_size = 4.0 * np.maximum(firms.size, SMALLEST_SIZE_MYUAN / 4.0) / REFERENCE_SIZE_MYUAN
     growth *= np.power(annual_size, -p.volatility_size_elasticity)
     growth += (p.market_growth / 4.0) + (p.capability_premium / 4.0) * firms.capability
     firms.size *= np.exp(growth)
