@@ -18,7 +18,7 @@ for c in $(PYTHON_CANDIDATES); do \
 done; exit 1
 endef
 
-.PHONY: run test venv dev lint format clean browser
+.PHONY: run test venv dev lint format clean browser fuzz benchmark calibrate validate docs
 
 $(VENV)/.created:
 	@base=$$($(find_python)) || { \
@@ -64,6 +64,23 @@ browser: $(VENV)/.dev
 
 test: lint browser
 	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
+
+# Opt-in, not in CI: 1,000 hypothesis draws over the whole parameter space (issue 7).
+fuzz: $(VENV)/.dev
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/test_parameter_space.py \
+	  -k any_allowed -p no:cacheprovider --hypothesis-show-statistics
+
+benchmark: $(VENV)/.dev
+	$(VENV)/bin/python experiments/benchmark.py
+
+calibrate: $(VENV)/.installed
+	$(VENV)/bin/littlegiants calibrate experiments/calibration.toml
+
+validate: $(VENV)/.installed
+	$(VENV)/bin/littlegiants validate baseline --seeds 5 --overwrite
+
+docs: $(VENV)/.installed
+	$(VENV)/bin/littlegiants docs
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
