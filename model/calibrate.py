@@ -9,14 +9,12 @@ to a checkpoint file; a restarted calibration replays from it without rerunning.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +22,7 @@ from scipy.optimize import minimize
 from scipy.stats import qmc
 
 from model.calibration_spec import CalibrationSpec
-from model.errors import ConfigError
+from model.calibration_store import Evaluation, append_checkpoint, fingerprint, read_checkpoint
 from model.observed import TARGETS
 from model.params import Params
 from model.params.loading import load_scenario, with_changes
@@ -85,19 +83,6 @@ def loss(targets: Sequence[FitTarget], moments: Sequence[float]) -> float:
     return float(sum(t.weight * t.error(m) ** 2 for t, m in zip(targets, moments, strict=True)))
 
 
-@dataclass
-class Evaluation:
-    """One point of the parameter space and what the model made of it."""
-
-    index: int
-    stage: str
-    values: dict[str, float]
-    moments: list[float]
-    loss: float
-    seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
-
-
 def _moments_job(job: tuple[Params, int, list[tuple[str, str]]]) -> list[float]:
     """Run one seed; the model's value of each (variable, quarter), NaN if absent."""
     params, seed, keys = job
@@ -155,66 +140,6 @@ class Evaluator:
 
 def _key(values: dict[str, float]) -> str:
     return json.dumps({k: float(v) for k, v in sorted(values.items())})
-
-
-def fingerprint(spec: CalibrationSpec, targets: Sequence[FitTarget], base: Params) -> str:
-    """What the evaluations depend on, except the point: scale, seeds, targets, scenario."""
-    content = json.dumps(
-        [
-            spec.scale,
-            spec.seeds,
-            spec.base_seed,
-            [asdict(t) for t in targets],
-            base.model_dump(mode="json"),
-        ],
-        sort_keys=True,
-    )
-    return hashlib.sha256(content.encode()).hexdigest()[:16]
-
-
-def read_checkpoint(path: Path, expected: str | None = None) -> list[Evaluation]:
-    """Evaluations saved so far; a torn last line (killed writer) is ignored.
-
-    The first line names what the evaluations depend on; a checkpoint made for
-    another scale, seeds, targets or scenario is refused rather than reused.
-    """
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header = _parse(lines[0]) if lines else None
-    made_for = header.get("fingerprint") if isinstance(header, dict) else None
-    if expected is not None and made_for is not None and made_for != expected:
-        raise ConfigError(
-            f"{path}: checkpoint of a different calibration (scale, seeds, "
-            "targets or scenario changed); pass --fresh to start over"
-        )
-    records = []
-    for line in lines:
-        data = _parse(line)
-        if isinstance(data, dict) and "fingerprint" not in data:
-            try:
-                records.append(Evaluation(**data))
-            except TypeError:
-                continue
-    return records
-
-
-def _parse(line: str) -> object:
-    try:
-        return json.loads(line)
-    except json.JSONDecodeError:
-        return None
-
-
-def append_checkpoint(path: Path, record: Evaluation, fingerprint_: str = "") -> None:
-    """Append one evaluation as a JSON line and force it to disk (header line first)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        if handle.tell() == 0 and fingerprint_:
-            handle.write(json.dumps({"fingerprint": fingerprint_}) + "\n")
-        handle.write(json.dumps(asdict(record), allow_nan=True) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def current_values(spec: CalibrationSpec, base: Params) -> dict[str, float]:

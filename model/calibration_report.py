@@ -11,8 +11,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from model import charts
-from model.calibrate import Evaluation, Evaluator, best, posterior
+from model.calibrate import Evaluator, best, posterior
 from model.calibration_spec import CalibrationSpec
+from model.calibration_store import Evaluation
 from model.io import write_text
 from model.observed import fit_table
 from model.report import fit_markdown, markdown_table

@@ -10,17 +10,10 @@ import pytest
 
 import model.calibrate as calibrate_module
 from model import load_scenario, with_changes
-from model.calibrate import (
-    Evaluation,
-    FitTarget,
-    append_checkpoint,
-    best,
-    posterior,
-    read_checkpoint,
-    run_calibration,
-)
+from model.calibrate import FitTarget, best, posterior, run_calibration
 from model.calibration_report import identifiability, scenario_toml
 from model.calibration_spec import CalibrationSpec, FreeParameter, load_spec
+from model.calibration_store import Evaluation, append_checkpoint, read_checkpoint
 from model.errors import ConfigError
 from model.runner import replicate_seeds, simulate
 
