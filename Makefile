@@ -73,8 +73,10 @@ fuzz: $(VENV)/.dev
 benchmark: $(VENV)/.dev
 	$(VENV)/bin/python experiments/benchmark.py
 
+# Two stages: a wide search, then a refinement around its estimates (see the TOML files).
 calibrate: $(VENV)/.installed
-	$(VENV)/bin/littlegiants calibrate experiments/calibration.toml
+	$(VENV)/bin/littlegiants calibrate experiments/calibration.toml --out runs/calibration_stage1
+	$(VENV)/bin/littlegiants calibrate experiments/calibration_refine.toml --out runs/calibration
 
 validate: $(VENV)/.installed
 	$(VENV)/bin/littlegiants validate baseline --seeds 5 --overwrite
