@@ -30,10 +30,9 @@ from model.app_model import (
 )
 from model.app_views import PAGE_CSS, Dashboard
 from model.calendar import parse_quarter, quarter_label
-from model.params import Params
-from model.params.loading import PROJECT_SCENARIOS
+from model.params.loading import PROJECT_SCENARIOS, load_scenario
 
-START = Params()  # the model's defaults: where the sliders start
+START = load_scenario("baseline")  # where the sliders start: the calibrated baseline
 SCALES = [0.005, 0.01, DEFAULT_SCALE, 0.05]
 FIRST_QUARTER, LAST_QUARTER = "2019Q1", "2025Q4"
 

@@ -24,7 +24,7 @@ AS_IN_SCENARIO = "as in scenario"
 NEVER = "never"
 DEFAULT_SCALE = 0.02  # about 18,000 firms: a quarter takes ~10 ms, drawing it far more
 HISTORY_COLUMNS = ("status", "revenue", "rd_stock", "patents", "customers", "capability")
-_DEFAULTS = Params()  # the model's own defaults, for the sliders' starting values
+_DEFAULTS = load_scenario("baseline")  # the calibrated baseline: the sliders' start
 
 
 def shift_restrictions(params: Params, start: str) -> tuple[dict[str, Any], ...]:

@@ -97,6 +97,18 @@ class FunctionReader:
                 self.statement(child) if isinstance(child, ast.stmt) else self.value(child)
         elif isinstance(node, ast.Raise) and node.exc is not None:
             self.value(node.exc)
+        elif isinstance(node, ast.FunctionDef):
+            self.nested(node)
+
+    def nested(self, node: ast.FunctionDef) -> None:
+        """A function defined inside this one (e.g. the per-block work handed to
+        `each_block`): read its body here, its arguments typed by their annotations,
+        since it runs on this function's state."""
+        saved = dict(self.env)
+        for arg in node.args.args:
+            self.env[arg.arg] = self.reader.annotation(arg.annotation, self.module)
+        self.block(node.body)
+        self.env = saved
 
     def branch(self, node: ast.If) -> None:
         """Both branches; inside `if isinstance(x, SomeParams)` x is that parameter node."""

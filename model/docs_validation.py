@@ -19,7 +19,10 @@ from model.observed import UNCOMPARED, fit_table
 from model.report import describe, format_band, markdown_table
 from model.report import format_value as format_number
 
-CALIBRATE_COMMAND = "make calibrate (stage 2: littlegiants calibrate experiments/calibration_refine.toml --out runs/calibration)"
+CALIBRATE_COMMAND = (
+    "make calibrate (stage 2: littlegiants calibrate experiments/calibration_refine.toml "
+    "--out runs/calibration)"
+)
 HEADER = ["target", "quarter", "kind", "required", "observed", "model mean", "5–95%"]
 HEADER += ["error", "tolerance", "within"]
 

@@ -42,7 +42,10 @@ class Economy(mesa.Model):
     """
 
     def __init__(
-        self, params: Params, seed: int | None = None, track_cash_flows: bool = False
+        self,
+        params: Params,
+        seed: int | None = None,
+        track_cash_flows: bool = False,
     ) -> None:
         super().__init__(rng=seed)
         self.params = params
@@ -75,8 +78,11 @@ class Economy(mesa.Model):
     def _found_population(self) -> Population:
         p = self.params.population
         initial = max(1, round(p.initial_firms * self.params.scale))
-        # Room for a few years of entry; the buffers grow by half when they fill up.
-        population = Population(capacity=int(initial * 1.3) + 16)
+        # Room for the expected entry (zeroed pages cost nothing until used), at most 4x;
+        # beyond that the buffers grow by half when they fill up.
+        quarters = self.end_quarter - self.quarter + 1
+        growth = min((1.0 + self.params.demography.entry_rate) ** quarters, 4.0)
+        population = Population(capacity=int(initial * growth * 1.05) + 16)
         population.add(
             draw_firms(
                 self.params,

@@ -35,7 +35,8 @@ class Links:
 
     def add(self, sme_rows: np.ndarray, buyers: np.ndarray) -> int:
         """Add links, skipping pairs that already exist; returns how many were new."""
-        new = np.unique(sme_rows.astype(np.int64) * self.n_buyers + buyers)
+        new = np.sort(sme_rows.astype(np.int64) * self.n_buyers + buyers)
+        new = new[np.concatenate(([True], new[1:] != new[:-1]))] if len(new) else new
         position = np.searchsorted(self.keys, new)
         inside = position < len(self.keys)
         exists = np.zeros(len(new), dtype=bool)

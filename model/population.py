@@ -8,14 +8,15 @@ Assigning to a column (`pop.cash = x`) writes into the backing buffer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
 # Rows per block for per-firm arithmetic: a block's columns stay in the CPU cache,
 # which makes chains of numpy operations about 2-3 times faster than whole arrays.
-BLOCK_ROWS = 32_768
+BLOCK_ROWS = 65_536
+T = TypeVar("T")
 
 DEAD, NONE, INNOVATIVE, PROVINCIAL, NATIONAL = -1, 0, 1, 2, 3
 STATUS_NAMES = {
@@ -149,6 +150,15 @@ class Population:
         for start in range(0, self.n, size):
             yield RowView(self, slice(start, min(start + size, self.n)))
 
+    def each_block(self, work: Callable[[RowView], T]) -> list[T]:
+        """`work(block)` for every block of rows, in order; the results as a list.
+
+        Work on one block writes only that block's rows. (Running blocks on two
+        threads was measured: no faster, the block arithmetic holds the GIL or the
+        memory bus.)
+        """
+        return [work(block) for block in self.blocks()]
+
     # Derived quantities used by several phases -------------------------------
     @property
     def alive(self) -> np.ndarray:
@@ -199,7 +209,6 @@ class RowView:
     def __init__(self, population: Population, rows: np.ndarray | slice) -> None:
         object.__setattr__(self, "_population", population)
         object.__setattr__(self, "rows", rows)
-        object.__setattr__(self, "_cache", {})
 
     def __len__(self) -> int:
         if isinstance(self.rows, slice):
@@ -208,9 +217,10 @@ class RowView:
 
     def __getattr__(self, name: str) -> Any:
         if name in COLUMNS:
-            if name not in self._cache:
-                self._cache[name] = getattr(self._population, name)[self.rows]
-            return self._cache[name]
+            # Kept on the instance: later reads find it without calling __getattr__.
+            column = getattr(self._population, name)[self.rows]
+            object.__setattr__(self, name, column)
+            return column
         derived = getattr(Population, name, None)
         if isinstance(derived, property):
             return derived.fget(self)
@@ -223,7 +233,9 @@ class RowView:
             raise AttributeError(f"cannot set '{name}' on a RowView")
         if not isinstance(self.rows, slice):
             raise TypeError("only slice views write through; index the population instead")
-        view = self.__getattr__(name)
+        view = self.__dict__.get(name)
+        if view is None:
+            view = self.__getattr__(name)
         if value is not view:
             view[...] = value
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import rules
 from model.population import INNOVATIVE, NATIONAL, PROVINCIAL, RowView
 
 if TYPE_CHECKING:
@@ -65,9 +64,9 @@ def pool_firms(m: Economy) -> float:
 
 
 def firms_meeting_national_thresholds(m: Economy) -> float:
-    """Firms that would pass the national tests this year, certified or not."""
-    nat = m.params.certification.national
-    return _national(rules.national_eligible(m.population, nat, m.year).sum(), m)
+    """Firms passing the national tests on this year's accounts (last year's books,
+    judged in Q1), certified or not, firms."""
+    return _national(m.government.qualifying_national, m)
 
 
 def government_count(name: str, m: Economy) -> float:
@@ -164,7 +163,8 @@ def exposed_tech_access_mean(m: Economy) -> float:
     for at least half of their R&D (exposure >= 0.5)."""
     pop = m.population
     exposed = pop.alive & (pop.exposure >= EXPOSED)
-    return float(pop.tech_access[exposed].mean()) if exposed.any() else float("nan")
+    count = np.count_nonzero(exposed)
+    return float(np.dot(pop.tech_access, exposed) / count) if count else float("nan")
 
 
 def key_programme_firms(m: Economy) -> float:

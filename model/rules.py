@@ -91,7 +91,9 @@ def revenue_growth(pop: Population) -> np.ndarray:
 
 def national_eligible(pop: Population, rules: NationalRules, year: int) -> np.ndarray:
     """National little giant: the MIIT 2022 thresholds, all at once."""
-    candidates = pop.rd_y1 >= rules.rd_institution_min_rd_myuan
+    candidates = (pop.rd_y1 >= rules.rd_institution_min_rd_myuan) & (
+        pop.patents >= rules.min_patents
+    )
     return _on_candidates(pop, candidates, lambda v: national_test(v, rules, year))
 
 

@@ -18,7 +18,7 @@ from model.params.finance import (
     VentureParams,
 )
 from model.params.policy import FiscalProgramme as ProgrammeParams
-from model.population import NATIONAL, PROVINCIAL, Population
+from model.population import NATIONAL, PROVINCIAL, Population, RowView
 
 if TYPE_CHECKING:
     from model.economy import Economy
@@ -49,13 +49,14 @@ class Bank(mesa.Agent):
         r = self.rules
         draws = rng.random(len(pop), dtype=np.float32)
         loans = np.zeros(len(pop))
-        for firms in pop.blocks():
+
+        def lend_block(firms: RowView) -> None:
             rows = firms.rows
-            approval = r.approval + (r.certified_approval - r.approval) * (
-                firms.status >= PROVINCIAL
-            )
-            served = draws[rows] < approval
+            certified = firms.status >= PROVINCIAL
+            served = draws[rows] < r.approval + (r.certified_approval - r.approval) * certified
             loans[rows] = np.minimum(need[rows], self.credit_headroom(firms)) * served
+
+        pop.each_block(lend_block)
         self.paid = float(loans.sum())
         return loans
 
@@ -96,8 +97,11 @@ class VentureCapital(mesa.Agent):
         """Rounds closed this quarter, rationed by the private money available."""
         r = self.rules
         chance = np.zeros(len(pop))
-        for firms in pop.blocks():
+
+        def chance_block(firms: RowView) -> None:
             chance[firms.rows] = self.round_chance(firms)
+
+        pop.each_block(chance_block)
         wins = np.flatnonzero(rng.random(len(pop), dtype=np.float32) < chance)
         size = np.maximum(r.min_round_myuan, r.round_to_revenue * 4.0 * pop.revenue[wins])
         order = rng.permutation(len(wins))

@@ -36,6 +36,8 @@ class Government(mesa.Agent):
         # Certified share of qualifying firms at the last screening (imitation term).
         self.certified_share = dict.fromkeys(LEVELS, 0.0)
         self.counts = dict.fromkeys(COUNTERS, 0.0)
+        # Firms meeting the national tests on this year's accounts (set each Q1).
+        self.qualifying_national = 0
 
     def _awareness(self, level: str) -> Awareness:
         return getattr(self.rules, level).awareness

@@ -99,9 +99,13 @@ def award(model: Economy, rows: np.ndarray, amount_myuan: float) -> None:
 def run(model: Economy) -> None:
     """The government's certification calendar for this quarter."""
     cert, pop, gov = model.params.certification, model.population, model.government
+    year, quarter_of_year = model.year, model.quarter_of_year
+    if quarter_of_year == 1:
+        # This year's candidates: the national tests on last year's (now closed)
+        # accounts, counted whether or not anyone certifies (a counterfactual output).
+        gov.qualifying_national = int(eligible(model, NATIONAL, year).sum())
     if not cert.enabled:
         return
-    year, quarter_of_year = model.year, model.quarter_of_year
     if quarter_of_year == 1:
         plan_applications(model)
     if innovative_active(model) and quarter_of_year == cert.innovative.screening_quarter:

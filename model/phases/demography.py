@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.founding import draw_firms
-from model.population import DEAD, Population
+from model.population import DEAD, Population, RowView
 
 # Share of exited rows above which the year-end compaction runs. A speed setting,
 # not an economic parameter: it moves rows, and so the random stream, but not the
@@ -23,10 +23,13 @@ def exit_firms(model: Economy) -> int:
     pop, d = model.population, model.params.demography
     draws = model.rng.random(len(pop), dtype=np.float32)
     closes = np.zeros(len(pop), dtype=bool)
-    for firms in pop.blocks():
+
+    def decide(firms: RowView) -> None:
         young = firms.age_years(model.quarter) < d.young_years
         hazard = d.exit_rate + d.young_exit_rate * young + d.insolvency_exit * (firms.cash < 0)
         closes[firms.rows] = firms.alive & (draws[firms.rows] < hazard)
+
+    pop.each_block(decide)
     liquidate(pop, np.flatnonzero(closes))
     return int(closes.sum())
 

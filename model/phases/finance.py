@@ -24,18 +24,20 @@ def desired_cash(firms: Population | RowView, params: Params) -> np.ndarray:
 def plan(model: Economy) -> np.ndarray:
     """Award instalments into `grants`, the cash target, and each firm's cash need."""
     pop, need = model.population, np.zeros(len(model.population))
-    model.cash_target = np.zeros(len(pop))
-    for firms in pop.blocks():
+    model.cash_target = target = np.zeros(len(pop))
+
+    def plan_block(firms: RowView) -> None:
         firms.grants = firms.support_payment * (firms.support_until >= model.quarter)
-        target = desired_cash(firms, model.params)
-        model.cash_target[firms.rows] = target
-        need[firms.rows] = np.maximum(target - firms.cash, 0.0) * firms.alive
+        target[firms.rows] = desired_cash(firms, model.params)
+        need[firms.rows] = np.maximum(target[firms.rows] - firms.cash, 0.0) * firms.alive
+
+    pop.each_block(plan_block)
     return need
 
 
-def book(model: Economy, firms: RowView, flows: dict[str, np.ndarray]) -> None:
-    """Add one block's new money to cash, debt and equity, and to the ledger."""
-    loans, pledged, ipo = flows["bank"], flows["ip_pledge"], flows["ipo"]
+def book(firms: RowView, flows: dict[str, np.ndarray]) -> None:
+    """Add one block's new money to cash, debt and equity (the ledger has it already)."""
+    loans, pledged, ipo = flows["bank"], flows["ip_pledge"], flows["ipo"]  # grants are set
     venture = flows["guidance_fund"] + flows["vc"]
     firms.vc_backed |= venture > 0
     firms.listed |= ipo > 0
@@ -45,7 +47,6 @@ def book(model: Economy, firms: RowView, flows: dict[str, np.ndarray]) -> None:
     firms.equity_raised += equity
     firms.equity_ytd += equity
     firms.cash += firms.grants + loans + pledged + equity
-    model.ledger.record(rows=firms.rows, fiscal=firms.grants, **flows)
 
 
 def raise_funds(model: Economy) -> None:
@@ -57,13 +58,15 @@ def raise_funds(model: Economy) -> None:
     fund, crowded_in = model.guidance_fund.invest(pop, rng, model.year)
     rounds = model.vc.invest(pop, rng)
     ipo = model.vc.list_firms(pop, rng)
-    for firms in pop.blocks():
-        rows = firms.rows
-        flows = {
-            "bank": loans[rows],
-            "ip_pledge": pledged[rows],
-            "guidance_fund": fund[rows],
-            "vc": crowded_in[rows] + rounds[rows],
-            "ipo": ipo[rows],
-        }
-        book(model, firms, flows)
+    flows = {
+        "fiscal": pop.grants.copy(),
+        "bank": loans,
+        "ip_pledge": pledged,
+        "guidance_fund": fund,
+        "vc": crowded_in + rounds,
+        "ipo": ipo,
+    }
+    model.ledger.record(**flows)  # once for all firms: cheaper than block by block
+    pop.each_block(
+        lambda firms: book(firms, {name: money[firms.rows] for name, money in flows.items()})
+    )

@@ -94,14 +94,16 @@ def learn(firms: RowView, params: Params) -> None:
 def invest_and_patent(model: Economy) -> None:
     """The quarter's innovation: spend, accumulate knowledge, patent, learn."""
     pop, params = model.population, model.params
-    rate = np.zeros(len(pop))
-    for firms in pop.blocks():
-        rd = spend_on_rd(firms, model.cash_target[firms.rows], params)
-        model.ledger.record(rows=firms.rows, rd=-rd)
-        rate[firms.rows] = accumulate(firms, rd, params)
+    rate, rd = np.zeros(len(pop)), np.zeros(len(pop))
+
+    def spend_block(firms: RowView) -> None:
+        rd[firms.rows] = spend_on_rd(firms, model.cash_target[firms.rows], params)
+        rate[firms.rows] = accumulate(firms, rd[firms.rows], params)
+
+    pop.each_block(spend_block)
+    model.ledger.record(rd=-rd)
     pop.patents_new = model.rng.poisson(rate)
     pop.patents += pop.patents_new
     if model.quarter_of_year == 4:
         drop_patents(model)
-    for firms in pop.blocks():
-        learn(firms, params)
+    pop.each_block(lambda firms: learn(firms, params))

@@ -57,8 +57,10 @@ def customer_sales(model: Economy) -> np.ndarray:
     return pop.size * np.bincount(sme, weights=per_size[buyer], minlength=len(pop))
 
 
-def settle_quarter(model: Economy, firms: RowView, sales_to_customers: np.ndarray) -> None:
-    """Revenue, costs, interest, principal and investment of some firms; book the flows."""
+def settle_quarter(
+    model: Economy, firms: RowView, sales_to_customers: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Revenue, costs, interest, principal and investment of some firms; their flows."""
     p, bank = model.params.production, model.params.finance.bank
     firms.revenue = firms.size + sales_to_customers
     cost_share = (1.0 - p.base_margin) - p.capability_margin * firms.capability
@@ -76,14 +78,13 @@ def settle_quarter(model: Economy, firms: RowView, sales_to_customers: np.ndarra
     firms.bank_debt -= bank_repaid
     firms.ip_debt -= ip_repaid
     firms.rev_ytd += firms.revenue
-    model.ledger.record(
-        rows=firms.rows,
-        revenue=firms.revenue,
-        opex=-firms.opex,
-        interest=-interest,
-        repayment=-(bank_repaid + ip_repaid),
-        capex=-capex,
-    )
+    return {
+        "revenue": firms.revenue,
+        "opex": -firms.opex,
+        "interest": -interest,
+        "repayment": -(bank_repaid + ip_repaid),
+        "capex": -capex,
+    }
 
 
 def produce(model: Economy) -> None:
@@ -92,9 +93,15 @@ def produce(model: Economy) -> None:
     # float32 normals are faster to draw; the growth arithmetic stays in float64.
     shocks = model.rng.standard_normal(len(pop), dtype=np.float32).astype(np.float64)
     index, loss = model.policy.restriction_index, params.restrictions.tech_access_loss
-    for firms in pop.blocks():
+
+    def grow_block(firms: RowView) -> None:
         firms.tech_access = technology_access(index, firms.exposure, loss)
         grow_own_market(firms, shocks[firms.rows], params)
+
+    pop.each_block(grow_block)
     sales = customer_sales(model)
-    for firms in pop.blocks():
-        settle_quarter(model, firms, sales[firms.rows])
+    settled = pop.each_block(
+        lambda firms: (firms.rows, settle_quarter(model, firms, sales[firms.rows]))
+    )
+    for rows, flows in settled:  # in block order, so the totals add up the same way
+        model.ledger.record(rows=rows, **flows)
