@@ -32,6 +32,7 @@ from model.store import SweepStore
 PART_RUNS = 64  # most runs per results part
 PART_SECONDS = 5.0  # longest a finished run waits in memory before it is written
 IN_FLIGHT_PER_THREAD = 4  # Dask tasks queued per worker thread
+MAX_BATCH = 8  # runs per Dask task at most
 SCHEDULER_TIMEOUT = "20s"
 
 
@@ -71,6 +72,14 @@ def execute(base: Params, run: Run, outputs: Sequence[str], quarters: Sequence[s
         return RunOutcome(run, rows=label_rows(select(table, outputs, quarters), run))
     except Exception as exc:  # a failing run is data for the sweep, not the end of it
         return RunOutcome(run, error=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
+
+
+def execute_batch(
+    base: Params, runs: Sequence[Run], outputs: Sequence[str], quarters: Sequence[str]
+) -> list[RunOutcome]:
+    """`execute` for a few runs in one task: small runs cost less than Dask's per-task
+    overhead, so they travel in batches (each run keeps its own seed)."""
+    return [execute(base, run, outputs, quarters) for run in runs]
 
 
 def select(table: pd.DataFrame, outputs: Sequence[str], quarters: Sequence[str]) -> pd.DataFrame:
@@ -233,20 +242,33 @@ def dask_outcomes(
         queue = iter(runs)
         in_flight = as_completed()
 
-        def submit(count: int) -> None:
-            for run in itertools.islice(queue, count):
-                key = f"littlegiants-run-{token}-{run.run_id}"
-                in_flight.add(client.submit(execute, shared_base, run, *args, key=key))
+        threads = max(1, _threads(client))
+        size = batch_size(len(runs), threads)
 
-        submit(IN_FLIGHT_PER_THREAD * max(1, _threads(client)))
+        def submit(count: int) -> None:
+            for _ in range(count):
+                batch = list(itertools.islice(queue, size))
+                if not batch:
+                    return
+                key = f"littlegiants-runs-{token}-{batch[0].run_id}-{batch[-1].run_id}"
+                future = client.submit(execute_batch, shared_base, batch, *args, key=key)
+                in_flight.add(future)
+
+        submit(IN_FLIGHT_PER_THREAD * threads)
         for future in in_flight:
             try:
-                yield future.result()
+                yield from future.result()
             except Exception as exc:  # the cluster's failure, not the run's: redo on resume
                 lost.append(f"{future.key}: {type(exc).__name__}: {exc}")
             finally:
                 future.release()
             submit(1)
+
+
+def batch_size(runs: int, threads: int) -> int:
+    """Runs per Dask task: enough to amortise the task overhead, few enough to keep
+    every thread busy to the end and to lose little work to an interruption."""
+    return max(1, min(MAX_BATCH, runs // (IN_FLIGHT_PER_THREAD * threads * 4)))
 
 
 def _threads(client: Any) -> int:
