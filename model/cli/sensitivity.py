@@ -17,8 +17,7 @@ from model.cli.sweep import (
     Scheduler,
     SweepOptions,
     Workers,
-    execute_with_progress,
-    print_summary,
+    run_and_report,
 )
 from model.errors import ConfigError
 from model.experiment import Experiment, load_experiment
@@ -51,13 +50,8 @@ def sensitivity(
     spec = load_experiment(experiment)
     if spec.spec.sampler != "sobol":
         raise ConfigError(f"{experiment}: key 'sampler' = '{spec.spec.sampler}': use 'sobol'")
-    out_dir = out or Path("runs") / spec.name
     options = SweepOptions(workers, scheduler, overwrite, retry_failed, part_runs)
-    summary = execute_with_progress(spec, out_dir, options)
-    report = write_analysis(spec, summary, out_dir, options.where)
-    print_summary(summary, out_dir, report)
-    if not summary.complete:
-        raise typer.Exit(code=1)
+    run_and_report(spec, out, options, write_analysis)
 
 
 def write_analysis(spec: Experiment, summary: SweepSummary, out_dir: Path, workers: str) -> Path:

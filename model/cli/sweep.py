@@ -55,11 +55,21 @@ def sweep(
 
     Example: littlegiants sweep experiments/fiscal_vs_restrictions.toml --out runs/fvr
     """
-    spec = load_experiment(experiment)
-    out_dir = out or Path("runs") / spec.name
     options = SweepOptions(workers, scheduler, overwrite, retry_failed, part_runs)
+    run_and_report(load_experiment(experiment), out, options, write_report)
+
+
+def run_and_report(
+    spec: Experiment,
+    out: Path | None,
+    options: SweepOptions,
+    write: Callable[[Experiment, SweepSummary, Path, str], Path],
+) -> None:
+    """Execute (or resume) an experiment, write its report, print the summary; exit 1
+    when runs are still missing (rerun to resume)."""
+    out_dir = out or Path("runs") / spec.name
     summary = execute_with_progress(spec, out_dir, options)
-    report = write_report(spec, summary, out_dir, options.where)
+    report = write(spec, summary, out_dir, options.where)
     print_summary(summary, out_dir, report)
     if not summary.complete:
         raise typer.Exit(code=1)
