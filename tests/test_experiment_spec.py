@@ -57,6 +57,19 @@ def test_shipped_experiments_load_with_their_designs():
     assert sobol.quarters == ("2025Q4",)
 
 
+def test_sobol_ranges_are_centred_on_the_resolved_baseline():
+    """The design must vary parameters around the values the baseline really uses
+    (calibrated ones included), not around stale hand-set defaults."""
+    sobol = load_experiment(EXPERIMENTS / "sobol.toml")
+    for key, value in zip(sobol.parameters, sobol.base_point, strict=True):
+        spec = sobol.spec.parameters[key]
+        low, high = spec.range
+        if spec.distribution == "loguniform":
+            low, high, value = np.log(low), np.log(high), np.log(value)
+        position = (value - low) / (high - low)
+        assert 0.25 <= position <= 0.75, f"{key}: baseline {value} at {position:.2f} of range"
+
+
 def test_grid_is_the_product_of_its_axes_in_file_order(tmp_path):
     experiment = load_experiment(write(tmp_path, GRID))
     assert experiment.points == (
