@@ -65,6 +65,11 @@ EXTREMES = {
         "certification.national.awareness.initial": 1.0,
     },
     "no certification": {"certification.enabled": False},
+    # Found by `make fuzz`: more deals than firms with any capability (the weights).
+    "funds back any firm in tiny deals": {
+        "finance.guidance_fund.min_capability": 0.0,
+        "finance.guidance_fund.deal_size_myuan": 1e-9,
+    },
     "tiny scale": {"scale": 1e-4},
 }
 

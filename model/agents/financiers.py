@@ -143,7 +143,10 @@ class GuidanceFund(mesa.Agent):
         # Random rounding keeps the expected number of deals right at every scale.
         expected = self.quarterly_budget / r.deal_size_myuan if year >= r.start_year else 0.0
         deals = int(np.floor(expected + rng.random()))
+        # Picks are weighted by capability, so a firm without any is never picked
+        # (and at min_capability 0 there may be fewer weighted firms than deals).
         targets = pop.alive & ~pop.listed & (pop.capability >= r.min_capability)
+        targets &= pop.capability > 0
         targets &= pop.key_chain | (pop.exposure >= r.min_exposure)
         candidates = np.flatnonzero(targets)
         if deals and len(candidates):
