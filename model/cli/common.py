@@ -13,6 +13,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -46,17 +47,22 @@ def clear_figures(out: Path) -> None:
     shutil.rmtree(out / "figures", ignore_errors=True)
 
 
-@contextmanager
-def progress_bar(description: str, total: int) -> Iterator[Callable[[], None]]:
-    """A rich progress bar over `total` runs; yields the function that advances it."""
-    columns = (
+def progress_columns(*extra: TextColumn) -> tuple[ProgressColumn, ...]:
+    """The columns of every progress bar here: name, bar, done/total, `extra`, times."""
+    return (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        *extra,
         TimeElapsedColumn(),
         TextColumn("eta"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as progress:
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[], None]]:
+    """A rich progress bar over `total` runs; yields the function that advances it."""
+    with Progress(*progress_columns(), console=console, transient=False) as progress:
         task = progress.add_task(description, total=total)
         yield lambda: progress.advance(task)

@@ -15,6 +15,7 @@ from model.cli.sweep import (
     PartRuns,
     RetryFailed,
     Scheduler,
+    SweepFolder,
     SweepOptions,
     Workers,
     run_and_report,
@@ -31,9 +32,7 @@ def sensitivity(
     experiment: Annotated[
         Path, typer.Argument(help="Sobol experiment, e.g. experiments/sobol.toml")
     ],
-    out: Annotated[
-        Path | None, typer.Option(help="Sweep folder (default: runs/EXPERIMENT)")
-    ] = None,
+    out: SweepFolder = None,
     workers: Workers = 0,
     scheduler: Scheduler = None,
     overwrite: Overwrite = False,

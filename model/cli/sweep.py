@@ -9,18 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import Progress, TextColumn
 from rich.table import Table
 
 from model.cli import app
-from model.cli.common import console, default_workers
+from model.cli.common import console, default_workers, progress_columns
 from model.errors import ConfigError
 from model.experiment import Experiment, load_experiment
 from model.sweep import PART_RUNS, RunOutcome, SweepSummary, run_sweep
@@ -32,6 +25,9 @@ Scheduler = Annotated[
     str | None,
     typer.Option(help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"),
 ]
+SweepFolder = Annotated[
+    Path | None, typer.Option("--out", help="Sweep folder (default: runs/EXPERIMENT)")
+]
 Overwrite = Annotated[bool, typer.Option(help="Discard results already in --out and start over")]
 RetryFailed = Annotated[bool, typer.Option(help="Run again the runs recorded as failed")]
 PartRuns = Annotated[
@@ -42,9 +38,7 @@ PartRuns = Annotated[
 @app.command()
 def sweep(
     experiment: Annotated[Path, typer.Argument(help="Experiment file, e.g. experiments/x.toml")],
-    out: Annotated[
-        Path | None, typer.Option(help="Sweep folder (default: runs/EXPERIMENT)")
-    ] = None,
+    out: SweepFolder = None,
     workers: Workers = 0,
     scheduler: Scheduler = None,
     overwrite: Overwrite = False,
@@ -119,15 +113,7 @@ def sweep_progress(
     name: str,
 ) -> Iterator[tuple[Callable[[int, int], None], Callable[[RunOutcome], None]]]:
     """A rich progress bar; yields the start and per-run callbacks of `run_sweep`."""
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("[red]{task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-    )
+    columns = progress_columns(TextColumn("[red]{task.fields[failed]} failed"))
     with Progress(*columns, console=console) as progress:
         task = progress.add_task(name, total=None, failed=0)
         failed = 0
