@@ -44,6 +44,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "large_firm_foreign_supply_share": ("Large firms' inputs bought abroad", "share"),
     "large_firm_domestic_supply_share": ("Large firms' inputs bought at home", "share"),
     "restriction_index": ("Technology restriction index (0 = none)", "index"),
+    "exposed_tech_access_mean": ("Foreign technology access of exposed SMEs", "share"),
 }
 
 # One sentence per chart in `charts.CHARTS`, saying what it shows.

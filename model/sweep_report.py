@@ -129,6 +129,29 @@ def outputs_section(means: pd.DataFrame, experiment: Experiment, quarter: str) -
     )
 
 
+def noise_section(results: pd.DataFrame, experiment: Experiment, quarter: str) -> str:
+    """How far a point's mean may move with other seeds: the pooled s.d. between seeds at
+    the same point and the standard error of a mean over `seeds_per_point` of them."""
+    seeds = experiment.spec.seeds_per_point
+    if seeds < 2:
+        return ""
+    rows = results[(results["quarter"] == quarter) & (results["point_id"] < len(experiment.points))]
+    spread = rows.groupby(["variable", "point_id"])["value"].var().groupby("variable").mean()
+    table = []
+    for variable in (v for v in experiment.outputs if v in spread.index):
+        label, kind = describe(variable)
+        sd = float(np.sqrt(spread[variable]))
+        table.append([label, format_value(sd, kind), format_value(sd / np.sqrt(seeds), kind)])
+    text = (
+        f"Seed noise at one point: the s.d. between its {seeds} seeds (pooled over points) and "
+        f"the standard error of the {seeds}-seed mean shown above. Two points whose means "
+        "differ by less than about three standard errors are not told apart by this design."
+    )
+    return f"## Seed noise in {quarter}\n\n{text}\n\n" + markdown_table(
+        ["Output", "S.d. between seeds", "S.e. of a point mean"], table
+    )
+
+
 def write_sweep_report(
     experiment: Experiment,
     summary: SweepSummary,
@@ -149,6 +172,7 @@ def write_sweep_report(
         means = point_means(results, experiment, quarter)
         means = means[means["point_id"] < len(experiment.points)]  # not the seed-noise point
         parts += [f"## Outputs in {quarter}", outputs_section(means, experiment, quarter)]
+        parts += [noise_section(results, experiment, quarter)]
         parts += _heatmaps(experiment, means, quarter, out)
     parts += extra
     return write_text(out / "report.md", "\n\n".join(p for p in parts if p) + "\n")

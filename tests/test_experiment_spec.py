@@ -47,7 +47,7 @@ def error_of(folder: Path, text: str) -> str:
 def test_shipped_experiments_load_with_their_designs():
     grid = load_experiment(EXPERIMENTS / "fiscal_vs_restrictions.toml")
     assert grid.parameters == ("fiscal.support_scale", "restrictions.severity_scale")
-    assert len(grid.points) == 5 * 6 and len(grid.runs) == 30 * 5
+    assert len(grid.points) == 5 * 6 and len(grid.runs) == 30 * 10
     assert "2025Q4" in grid.quarters
     sobol = load_experiment(EXPERIMENTS / "sobol.toml")
     n, d = sobol.spec.samples, len(sobol.parameters)

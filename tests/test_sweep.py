@@ -196,3 +196,15 @@ def test_a_folder_holding_another_experiment_is_refused(experiment_file, tmp_pat
     done = run_cli("sweep", str(experiment_file), "--out", str(tmp_path), "--workers", "1")
     assert done.returncode == 2 and "different experiment" in done.stderr
     assert "--overwrite" in done.stderr
+
+
+def test_the_seed_noise_section_gives_the_pooled_spread_between_seeds(experiment_file, reference):
+    from model.sweep_report import noise_section
+
+    experiment = load_experiment(experiment_file)
+    text = noise_section(reference, experiment, "2020Q4")
+    pool = reference[(reference["quarter"] == "2020Q4") & (reference["variable"] == "pool_firms")]
+    sd = pool.groupby("point_id")["value"].std().pow(2).mean() ** 0.5
+    assert sd > 0
+    row = next(line for line in text.splitlines() if line.startswith("| Technology-based SMEs"))
+    assert f"| {sd:,.0f} | {sd / 2:,.0f} |" in row  # 4 seeds: s.e. = s.d. / 2
