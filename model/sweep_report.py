@@ -144,8 +144,10 @@ def noise_section(results: pd.DataFrame, experiment: Experiment, quarter: str) -
         table.append([label, format_value(sd, kind), format_value(sd / np.sqrt(seeds), kind)])
     text = (
         f"Seed noise at one point: the s.d. between its {seeds} seeds (pooled over points) and "
-        f"the standard error of the {seeds}-seed mean shown above. Two points whose means "
-        "differ by less than about three standard errors are not told apart by this design."
+        f"the standard error of a point's {seeds}-seed mean. With independent seeds, two "
+        "points whose means differ by less than about three standard errors are not told "
+        "apart by this design; with common seeds (`common_seeds = true`) the noise in a "
+        "difference is usually smaller, so this is a conservative yardstick."
     )
     return f"## Seed noise in {quarter}\n\n{text}\n\n" + markdown_table(
         ["Output", "S.d. between seeds", "S.e. of a point mean"], table
@@ -159,10 +161,12 @@ def write_sweep_report(
     out: Path,
     workers: str,
     extra: Sequence[str] = (),
+    seed_noise: bool = True,
 ) -> Path:
     """Write report.md (and heatmaps for 2-D grids) into the sweep folder.
 
-    `extra` sections (markdown) go after the sweep's own, e.g. the Sobol analysis.
+    `extra` sections (markdown) go after the sweep's own, e.g. the Sobol analysis;
+    `seed_noise=False` leaves out the seed-noise table for callers that write their own.
     """
     quarter = experiment.quarters[-1]
     parts = [f"# littlegiants sweep: {experiment.name}", experiment.spec.description.strip()]
@@ -172,7 +176,7 @@ def write_sweep_report(
         means = point_means(results, experiment, quarter)
         means = means[means["point_id"] < len(experiment.points)]  # not the seed-noise point
         parts += [f"## Outputs in {quarter}", outputs_section(means, experiment, quarter)]
-        parts += [noise_section(results, experiment, quarter)]
+        parts += [noise_section(results, experiment, quarter)] if seed_noise else []
         parts += _heatmaps(experiment, means, quarter, out)
     parts += extra
     return write_text(out / "report.md", "\n\n".join(p for p in parts if p) + "\n")

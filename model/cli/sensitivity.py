@@ -73,7 +73,9 @@ def write_analysis(spec: Experiment, summary: SweepSummary, out_dir: Path, worke
         sections += [f"![Sobol indices]({FIGURE})", sa.indices_markdown(indices, _conf(spec))]
     sections += ["## Seed noise", sa.noise_markdown(noise)]
     _print_top(indices)
-    return write_sweep_report(spec, summary, results, out_dir, workers, extra=sections)
+    return write_sweep_report(
+        spec, summary, results, out_dir, workers, extra=sections, seed_noise=False
+    )
 
 
 def _conf(spec: Experiment) -> float:
