@@ -68,39 +68,37 @@ def _grid(count: int, width: float = 11.0) -> tuple[Figure, np.ndarray]:
     return fig, np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
 
 
-def posterior_chart(
-    spec: CalibrationSpec, accepted: Sequence[Evaluation], chosen: Evaluation
-) -> Figure:
-    """Histograms of the accepted design points over each parameter's bounds."""
+def _parameter_panels(spec: CalibrationSpec) -> tuple[Figure, list]:
+    """One panel per free parameter, titled and spanning its bounds; spare panels hidden."""
     fig, axes = _grid(len(spec.parameters))
     for ax, p in zip(axes, spec.parameters, strict=False):
-        ax.hist(
-            [r.values[p.name] for r in accepted],
-            bins=12,
-            range=(p.low, p.high),
-            color="#1f77b4",
-            alpha=0.7,
-        )
-        ax.axvline(chosen.values[p.name], color="#d62728", label="best")
         ax.set_title(p.name.split(".", 1)[-1], fontsize=8)
         ax.set_xlim(p.low, p.high)
     for ax in axes[len(spec.parameters) :]:
         ax.set_visible(False)
+    return fig, list(zip(axes, spec.parameters, strict=False))
+
+
+def posterior_chart(
+    spec: CalibrationSpec, accepted: Sequence[Evaluation], chosen: Evaluation
+) -> Figure:
+    """Histograms of the accepted design points over each parameter's bounds."""
+    fig, panels = _parameter_panels(spec)
+    for ax, p in panels:
+        values = [r.values[p.name] for r in accepted]
+        ax.hist(values, bins=12, range=(p.low, p.high), color="#1f77b4", alpha=0.7)
+        ax.axvline(chosen.values[p.name], color="#d62728", label="best")
     fig.suptitle("ABC posterior: best-fitting design points (red: calibrated value)")
     return fig
 
 
 def profile_chart(spec: CalibrationSpec, history: Sequence[Evaluation]) -> Figure:
     """Loss against each parameter over all evaluations (flat lower edge: not identified)."""
-    fig, axes = _grid(len(spec.parameters))
+    fig, panels = _parameter_panels(spec)
     losses = np.array([r.loss for r in history])
-    for ax, p in zip(axes, spec.parameters, strict=False):
+    for ax, p in panels:
         ax.scatter([r.values[p.name] for r in history], losses, s=5, alpha=0.4)
         ax.set_yscale("log")
-        ax.set_title(p.name.split(".", 1)[-1], fontsize=8)
-        ax.set_xlim(p.low, p.high)
-    for ax in axes[len(spec.parameters) :]:
-        ax.set_visible(False)
     fig.suptitle("Profiles: loss of every evaluation against each parameter")
     return fig
 

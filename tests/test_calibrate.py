@@ -11,7 +11,12 @@ import pytest
 import model.calibrate as calibrate_module
 from model import load_scenario, with_changes
 from model.calibrate import FitTarget, best, posterior, run_calibration
-from model.calibration_report import identifiability, scenario_toml
+from model.calibration_report import (
+    identifiability,
+    posterior_chart,
+    profile_chart,
+    scenario_toml,
+)
 from model.calibration_spec import CalibrationSpec, FreeParameter, load_spec
 from model.calibration_store import Evaluation, append_checkpoint, read_checkpoint
 from model.errors import ConfigError
@@ -178,6 +183,15 @@ def test_posterior_and_identifiability_use_the_design_points() -> None:
     assert len(accepted) == 4 and all(r.stage == "design" for r in accepted)
     rows = identifiability(spec, accepted, history[-1])
     assert rows[0][-1] == "pinned down"
+    # One panel per free parameter over its bounds, spare panels hidden.
+    for fig in (posterior_chart(spec, accepted, history[-1]), profile_chart(spec, history)):
+        shown = [ax for ax in fig.axes if ax.get_visible()]
+        assert [ax.get_title() for ax in shown] == ["provincial.approval", "patent_scale"]
+        assert shown[0].get_xlim() == (0.25, 0.85) and shown[1].get_xlim() == (0.06, 0.14)
+    heights = [
+        patch.get_height() for patch in posterior_chart(spec, accepted, history[-1]).axes[0].patches
+    ]
+    assert sum(heights) == len(accepted)
 
 
 def test_a_checkpoint_of_another_calibration_is_refused(tmp_path: Path) -> None:
