@@ -82,3 +82,29 @@ def test_named_extremes_keep_every_invariant(name: str) -> None:
 def test_one_to_one_scale_keeps_every_invariant_for_a_year() -> None:
     params = with_changes(load_scenario("baseline"), {"time.end": "2019Q4"})
     assert run_checked(params, seed=5) == []
+
+
+# Corners the fuzz run found economically meaningless (or fatal: a petabyte buffer at
+# entry 1.0, exp overflow at extreme volatility, negative costs): each range was narrowed
+# and the refusal must say why, not clamp silently.
+NARROWED = {
+    "demography.entry_rate": (0.07, "grow 16-fold"),
+    "population.revenue_sigma": (3.0, "whole industries"),
+    "population.revenue_median_myuan": (2000.0, "no longer an SME"),
+    "production.revenue_volatility": (0.6, "not firm dynamics"),
+    "production.volatility_dispersion": (1.5, "swing by factors"),
+    "production.volatility_size_elasticity": (0.6, "without economic meaning"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(NARROWED))
+def test_a_value_beyond_a_narrowed_range_is_refused_with_the_reason(key: str) -> None:
+    value, reason = NARROWED[key]
+    with pytest.raises(ConfigError) as caught:
+        with_changes(base(), {key: value})
+    assert key in str(caught.value) and reason in str(caught.value)
+
+
+def test_margins_adding_up_to_all_of_revenue_are_refused() -> None:
+    with pytest.raises(ConfigError, match="negative costs"):
+        with_changes(base(), {"production.base_margin": 0.9, "production.capability_margin": 0.5})
