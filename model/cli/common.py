@@ -1,4 +1,4 @@
-"""Pieces shared by commands: output folders, progress bars, worker counts."""
+"""Pieces shared by commands: output folders, progress bars, worker counts, seed options."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -22,6 +24,19 @@ from rich.progress import (
 from model.errors import ConfigError
 
 console = Console(stderr=True)
+
+MAX_SEEDS = 10_000
+Scale = Annotated[float, typer.Option(help="Share of the 1:1 population simulated")]
+Processes = Annotated[int, typer.Option(help="Parallel processes [default: all cores]")]
+BaseSeed = Annotated[int, typer.Option(help="Seed the run seeds are spawned from")]
+
+
+def check_seeds(seeds: int, base_seed: int) -> None:
+    """`--seeds` and `--base-seed` within their ranges, or one clear error."""
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise ConfigError(f"--seeds {seeds}: allowed 1 <= seeds <= {MAX_SEEDS}")
+    if base_seed < 0:
+        raise ConfigError(f"--base-seed {base_seed}: must be a non-negative integer")
 
 
 def default_workers() -> int:

@@ -11,8 +11,17 @@ from typing import Annotated
 import typer
 
 from model.cli import app
-from model.cli.common import clear_figures, console, default_workers, prepare_out_dir, progress_bar
-from model.cli.run import MAX_SEEDS
+from model.cli.common import (
+    BaseSeed,
+    Processes,
+    Scale,
+    check_seeds,
+    clear_figures,
+    console,
+    default_workers,
+    prepare_out_dir,
+    progress_bar,
+)
 from model.compare import compare as run_comparison
 from model.compare import resolve
 from model.errors import ConfigError
@@ -33,12 +42,10 @@ def compare(
         bool, typer.Option("--all", help="Every shipped scenario, baseline first")
     ] = False,
     seeds: Annotated[int, typer.Option(help="Runs per scenario (same seeds for each)")] = 20,
-    scale: Annotated[float, typer.Option(help="Share of the 1:1 population simulated")] = 1.0,
+    scale: Scale = 1.0,
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("runs/compare"),
-    workers: Annotated[int, typer.Option(help="Parallel processes [default: all cores]")] = 0,
-    base_seed: Annotated[
-        int, typer.Option(help="Seed the run seeds are spawned from")
-    ] = DEFAULT_BASE_SEED,
+    workers: Processes = 0,
+    base_seed: BaseSeed = DEFAULT_BASE_SEED,
     readme: Annotated[
         Path | None, typer.Option(help="Also rewrite the scenario table in this README")
     ] = None,
@@ -49,8 +56,7 @@ def compare(
     Example: littlegiants compare baseline no_restrictions --seeds 20 --scale 0.1 --out runs/cmp
     """
     names = _scenario_names(scenarios or [], all_scenarios)
-    if not 1 <= seeds <= MAX_SEEDS:
-        raise ConfigError(f"--seeds {seeds}: allowed 1 <= seeds <= {MAX_SEEDS}")
+    check_seeds(seeds, base_seed)
     params = resolve(names, scale)
     out_dir = prepare_out_dir(out, overwrite)
     total = len(params) * seeds

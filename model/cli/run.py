@@ -10,13 +10,20 @@ from typing import Annotated
 import typer
 
 from model.cli import app
-from model.cli.common import clear_figures, console, default_workers, prepare_out_dir, progress_bar
-from model.errors import ConfigError
+from model.cli.common import (
+    BaseSeed,
+    Processes,
+    Scale,
+    check_seeds,
+    clear_figures,
+    console,
+    default_workers,
+    prepare_out_dir,
+    progress_bar,
+)
 from model.io import write_parquet, write_text
 from model.params.loading import load_scenario
 from model.runner import DEFAULT_BASE_SEED, replicate, replicate_seeds
-
-MAX_SEEDS = 10_000
 
 
 @app.command()
@@ -25,22 +32,17 @@ def run(
         str, typer.Argument(help="Scenario file or name, e.g. scenarios/baseline.toml")
     ],
     seeds: Annotated[int, typer.Option(help="Number of runs (seeds spawned from --base-seed)")] = 5,
-    scale: Annotated[float, typer.Option(help="Share of the 1:1 population simulated")] = 1.0,
+    scale: Scale = 1.0,
     out: Annotated[Path | None, typer.Option(help="Output folder [default: runs/SCENARIO]")] = None,
-    workers: Annotated[int, typer.Option(help="Parallel processes [default: all cores]")] = 0,
-    base_seed: Annotated[
-        int, typer.Option(help="Seed the run seeds are spawned from")
-    ] = DEFAULT_BASE_SEED,
+    workers: Processes = 0,
+    base_seed: BaseSeed = DEFAULT_BASE_SEED,
     overwrite: Annotated[bool, typer.Option(help="Replace results already in --out")] = False,
 ) -> None:
     """Run a scenario over several seeds; write results.parquet and report.md.
 
     Example: littlegiants run scenarios/baseline.toml --seeds 5 --scale 0.1 --out runs/demo
     """
-    if not 1 <= seeds <= MAX_SEEDS:
-        raise ConfigError(f"--seeds {seeds}: allowed 1 <= seeds <= {MAX_SEEDS}")
-    if base_seed < 0:
-        raise ConfigError(f"--base-seed {base_seed}: must be a non-negative integer")
+    check_seeds(seeds, base_seed)
     params = load_scenario(scenario, scale=scale)
     out_dir = prepare_out_dir(out or Path("runs") / params.name, overwrite)
     n_workers = min(workers or default_workers(), seeds)

@@ -13,13 +13,16 @@ from rich.table import Table
 
 from model.cli import app
 from model.cli.common import (
+    BaseSeed,
+    Processes,
+    Scale,
+    check_seeds,
     clear_figures,
     console,
     default_workers,
     prepare_out_dir,
     progress_bar,
 )
-from model.cli.run import MAX_SEEDS
 from model.errors import ConfigError
 from model.io import read_parquet
 from model.params import Params
@@ -37,7 +40,7 @@ WIDE = 220  # characters per line when the output is not a terminal (logs, pipes
 def validate(
     scenario: Annotated[str, typer.Argument(help="Scenario file or name")] = "baseline",
     seeds: Annotated[int, typer.Option(help="Number of runs (seeds spawned from --base-seed)")] = 5,
-    scale: Annotated[float, typer.Option(help="Share of the 1:1 population simulated")] = 1.0,
+    scale: Scale = 1.0,
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("runs/validation"),
     stylized: Annotated[
         bool, typer.Option(help="Also check the stylized facts of firm dynamics")
@@ -49,10 +52,8 @@ def validate(
         Path | None,
         typer.Option(help="Validate this results.parquet (one scenario) instead of running"),
     ] = None,
-    workers: Annotated[int, typer.Option(help="Parallel processes [default: all cores]")] = 0,
-    base_seed: Annotated[
-        int, typer.Option(help="Seed the run seeds are spawned from")
-    ] = DEFAULT_BASE_SEED,
+    workers: Processes = 0,
+    base_seed: BaseSeed = DEFAULT_BASE_SEED,
     overwrite: Annotated[bool, typer.Option(help="Replace a validation already in --out")] = False,
 ) -> None:
     """Check a scenario against every observed fact and the stylized facts of firm
@@ -62,8 +63,7 @@ def validate(
     """
     from model.validate import with_stylized, write_validation_report
 
-    if not 1 <= seeds <= MAX_SEEDS:
-        raise ConfigError(f"--seeds {seeds}: allowed 1 <= seeds <= {MAX_SEEDS}")
+    check_seeds(seeds, base_seed)
     if not 0 < stylized_scale <= 1:
         raise ConfigError(f"--stylized-scale {stylized_scale}: allowed 0 < scale <= 1")
     params = load_scenario(scenario, scale=scale)
