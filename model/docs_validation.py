@@ -8,7 +8,6 @@ scenarios/calibrated.toml; the facts left uncompared from `observed.UNCOMPARED`.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +15,7 @@ import pandas as pd
 from model.docs_params import CALIBRATED_FILE, calibrated_values, format_value
 from model.docs_tree import nodes
 from model.observed import UNCOMPARED, fit_table
-from model.report import describe, format_band, markdown_table
+from model.report import describe, error_text, format_band, markdown_table, tolerance_text
 from model.report import format_value as format_number
 
 CALIBRATE_COMMAND = (
@@ -27,35 +26,23 @@ HEADER = ["target", "quarter", "kind", "required", "observed", "model mean", "5�
 HEADER += ["error", "tolerance", "within"]
 
 
-def _error(row: pd.Series) -> str:
-    if not math.isfinite(row["error"]):
-        return "—"
-    unit = " pp" if row["error_kind"] == "share points" else "%"
-    return f"{100 * row['error']:+.1f}{unit}"
-
-
-def _tolerance(row: pd.Series) -> str:
-    unit = " pp" if row["error_kind"] == "share points" else "%"
-    return f"±{100 * row['tolerance']:.0f}{unit}"
-
-
 def target_rows(table: pd.DataFrame) -> list[list[str]]:
     """One row per target: observed, model mean and band, error and verdict."""
     rows = []
-    for _, row in table.iterrows():
-        label, kind = describe(row["variable"])
+    for r in table.itertuples(index=False):
+        label, kind = describe(r.variable)
         rows.append(
             [
-                f"{label} (`{row['variable']}`)",
-                row["quarter"],
-                row["kind"].replace("_", " "),
-                "yes" if row["required"] else "",
-                format_number(row["observed"], kind),
-                format_number(row["model_mean"], kind),
-                format_band(row["model_p05"], row["model_p95"], kind),
-                _error(row),
-                _tolerance(row),
-                "✓" if row["within"] else "✗",
+                f"{label} (`{r.variable}`)",
+                r.quarter,
+                r.kind.replace("_", " "),
+                "yes" if r.required else "",
+                format_number(r.observed, kind),
+                format_number(r.model_mean, kind),
+                format_band(r.model_p05, r.model_p95, kind),
+                error_text(r),
+                tolerance_text(r),
+                "✓" if r.within else "✗",
             ]
         )
     return rows

@@ -148,6 +148,10 @@ def test_validation_tables_split_fit_and_out_of_sample_targets() -> None:
     assert fit.count("✓") == sum(t.role == "fit" for t in TARGETS)
     assert checks.count("✓") == sum(t.role == "check" for t in TARGETS)
     assert "✗" not in fit + checks
+    # Bounds show their one-sided rule, points a two-sided one.
+    bound_rows = [line for line in (fit + checks).splitlines() if "| lower bound |" in line]
+    assert bound_rows and all("| ≥ −" in line for line in bound_rows)
+    assert all("| ≤ +" in line for line in checks.splitlines() if "| upper bound |" in line)
 
 
 def test_regeneration_restores_a_stale_copy(generated: docs.Generated, tmp_path: Path) -> None:
