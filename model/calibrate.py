@@ -21,11 +21,11 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
 
-from model.calibration_spec import CalibrationSpec
+from model.calibration_spec import CalibrationSpec, typed_values
 from model.calibration_store import Evaluation, append_checkpoint, fingerprint, read_checkpoint
 from model.observed import TARGETS
 from model.params import Params
-from model.params.loading import load_scenario, with_changes
+from model.params.loading import load_scenario, read_dotted, with_changes
 from model.runner import replicate_seeds, simulate
 
 NO_VALUE_PENALTY = 1e4  # loss contribution of a target the model cannot produce
@@ -114,8 +114,8 @@ class Evaluator:
             self.cache[_key(record.values)] = record
 
     def params_for(self, values: dict[str, float]) -> Params:
-        """The base scenario with these parameter values."""
-        return with_changes(self.base, values)
+        """The base scenario with these parameter values (integer parameters rounded)."""
+        return with_changes(self.base, typed_values(self.base, values))
 
     def evaluate(self, points: Sequence[dict[str, float]], stage: str) -> list[Evaluation]:
         """Evaluate points (cached ones are not rerun), in order."""
@@ -144,14 +144,10 @@ def _key(values: dict[str, float]) -> str:
 
 def current_values(spec: CalibrationSpec, base: Params) -> dict[str, float]:
     """The free parameters' values in the base scenario, clipped to their bounds."""
-    dumped = base.model_dump()
-    values = {}
-    for free in spec.parameters:
-        node = dumped
-        for part in free.name.split("."):
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        values[free.name] = float(np.clip(node, free.low, free.high))
-    return values
+    return {
+        free.name: float(np.clip(read_dotted(base, free.name), free.low, free.high))
+        for free in spec.parameters
+    }
 
 
 def design_points(spec: CalibrationSpec) -> list[dict[str, float]]:

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from model.errors import ConfigError
-from model.params.loading import load_scenario, read_toml, with_changes
+from model.params.loading import load_scenario, read_dotted, read_toml, with_changes
 
 
 class FreeParameter(BaseModel):
@@ -78,7 +78,7 @@ def load_spec(path: str | Path) -> CalibrationSpec:
     for index, free in enumerate(spec.parameters):
         for bound in (free.low, free.high):
             try:
-                with_changes(base, {free.name: _typed(base, free.name, bound)})
+                with_changes(base, typed_values(base, {free.name: bound}))
             except ConfigError as exc:
                 detail = str(exc).split(": ", 1)[-1]
                 raise ConfigError(
@@ -100,14 +100,15 @@ def _describe(error: dict[str, Any]) -> str:
     return f"key '{key}'{shown}: {error['msg']}"
 
 
-def _typed(params: Any, name: str, value: float) -> Any:
-    """The value as the parameter's type (integers stay integers)."""
-    current: Any = params.model_dump()
-    for part in name.split("."):
-        if isinstance(current, list | tuple):
-            current = current[int(part)] if part.isdigit() and int(part) < len(current) else None
-        elif isinstance(current, dict):
-            current = current.get(part)
-        else:
+def typed_values(params: Any, values: dict[str, float]) -> dict[str, Any]:
+    """The values as their parameters' types: an integer parameter gets a rounded value
+    (keys that do not exist are left for `with_changes` to refuse)."""
+    typed: dict[str, Any] = {}
+    for name, value in values.items():
+        try:
+            current = read_dotted(params, name)
+        except (AttributeError, IndexError, ValueError):
             current = None
-    return round(value) if isinstance(current, int) and not isinstance(current, bool) else value
+        integer = isinstance(current, int) and not isinstance(current, bool)
+        typed[name] = round(value) if integer else value
+    return typed

@@ -34,7 +34,13 @@ from pydantic import (
 from model.calendar import parse_quarter, quarter_label
 from model.errors import ConfigError
 from model.params import Params
-from model.params.loading import load_scenario, read_toml, resolve_scenario, with_changes
+from model.params.loading import (
+    load_scenario,
+    read_dotted,
+    read_toml,
+    resolve_scenario,
+    with_changes,
+)
 from model.reporters import REPORTERS
 from model.sampling import (
     SPEC_KEYS,
@@ -170,14 +176,6 @@ def run_seed(base_seed: int, point_id: int, replicate: int, common: bool) -> int
     key = (replicate,) if common else (point_id, replicate)
     state = np.random.SeedSequence(base_seed, spawn_key=key).generate_state(1, dtype=np.uint64)
     return int(state[0] >> 1)
-
-
-def read_dotted(params: BaseModel, key: str) -> Any:
-    """The value of a dotted key in a parameter object."""
-    value: Any = params
-    for part in key.split("."):
-        value = getattr(value, part)
-    return value
 
 
 def load_experiment(path: str | Path) -> Experiment:

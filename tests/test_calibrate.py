@@ -201,3 +201,17 @@ def test_a_checkpoint_of_another_calibration_is_refused(tmp_path: Path) -> None:
     other = small_spec(budget=4, scale=0.02)
     with pytest.raises(ConfigError, match="different calibration"):
         run_calibration(other, tmp_path / "ck.jsonl", targets=targets)
+
+
+def test_an_integer_parameter_is_rounded_in_every_evaluated_point(tmp_path: Path) -> None:
+    spec = small_spec(
+        parameters=(FreeParameter(name="innovation.max_learning_customers", low=1, high=6),)
+    )
+    evaluator = calibrate_module.Evaluator(
+        spec, [], load_scenario("baseline"), tmp_path / "ck.jsonl", None
+    )
+    params = evaluator.params_for({"innovation.max_learning_customers": 3.6})
+    assert params.innovation.max_learning_customers == 4
+    assert (
+        evaluator.params_for({"innovation.patent_scale": 0.1234}).innovation.patent_scale == 0.1234
+    )

@@ -133,6 +133,15 @@ def nest(dotted: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
+def read_dotted(params: BaseModel, key: str) -> Any:
+    """The value of a dotted key (`matching.national_signal`, `restrictions.events.1.severity`)
+    in a parameter object; AttributeError or IndexError where there is none."""
+    value: Any = params
+    for part in key.split("."):
+        value = value[int(part)] if isinstance(value, tuple | list) else getattr(value, part)
+    return value
+
+
 def with_changes(params: Params, changes: Mapping[str, Any], source: str = "") -> Params:
     """A copy of `params` with dotted-key changes, validated like a scenario file."""
     table = deep_merge(params.model_dump(), nest(changes))
