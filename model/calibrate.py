@@ -23,6 +23,7 @@ from scipy.stats import qmc
 
 from model.calibration_spec import CalibrationSpec, typed_values
 from model.calibration_store import Evaluation, append_checkpoint, fingerprint, read_checkpoint
+from model.facts import miss_in_tolerances
 from model.observed import TARGETS
 from model.params import Params
 from model.params.loading import load_scenario, read_dotted, with_changes
@@ -43,39 +44,33 @@ class FitTarget:
     tolerance: float
     absolute: bool = False
     weight: float = 1.0
-    kind: str = "point"  # or "lower_bound": only shortfalls count
+    kind: str = "point"  # or "lower_bound" / "upper_bound": only the wrong side counts
 
     def error(self, model_value: float) -> float:
-        """Error in units of the tolerance (0 when a lower bound is met)."""
+        """Error in units of the tolerance (0 when a bound is met)."""
         if math.isnan(model_value):
             return math.sqrt(NO_VALUE_PENALTY)
         raw = model_value - self.observed
         if not self.absolute:
             raw /= self.observed
-        if self.kind == "lower_bound":
-            raw = min(raw, 0.0)
-        return raw / self.tolerance
+        return miss_in_tolerances(raw, self.kind, self.tolerance)
 
 
 def fit_targets(spec: CalibrationSpec) -> list[FitTarget]:
     """The observed targets with role 'fit', minus exclusions, with the spec's weights."""
-    chosen = []
-    for t in TARGETS:
-        if getattr(t, "role", "fit") != "fit" or t.variable in spec.targets.exclude:
-            continue
-        weight = spec.targets.weights.get(t.variable, getattr(t, "weight", 1.0))
-        chosen.append(
-            FitTarget(
-                t.variable,
-                t.quarter,
-                t.observed,
-                t.tolerance,
-                t.absolute,
-                weight,
-                getattr(t, "kind", "point"),
-            )
+    return [
+        FitTarget(
+            t.variable,
+            t.quarter,
+            t.observed,
+            t.tolerance,
+            t.absolute,
+            spec.targets.weights.get(t.variable, t.weight),
+            t.kind,
         )
-    return chosen
+        for t in TARGETS
+        if t.role == "fit" and t.variable not in spec.targets.exclude
+    ]
 
 
 def loss(targets: Sequence[FitTarget], moments: Sequence[float]) -> float:

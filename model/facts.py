@@ -105,9 +105,13 @@ class Target:
         For a calibration loss: `weight * scaled_miss**2` is 0 for a bound that holds,
         and a point (or a broken bound) at the edge of its tolerance scores 1.
         """
-        error = self.error(model_value)
-        if self.kind == "lower_bound":
-            error = min(error, 0.0)
-        elif self.kind == "upper_bound":
-            error = max(error, 0.0)
-        return error / self.tolerance
+        return miss_in_tolerances(self.error(model_value), self.kind, self.tolerance)
+
+
+def miss_in_tolerances(error: float, kind: str, tolerance: float) -> float:
+    """A signed error in units of the tolerance, zero on the open side of a bound."""
+    if kind == "lower_bound":
+        error = min(error, 0.0)
+    elif kind == "upper_bound":
+        error = max(error, 0.0)
+    return error / tolerance

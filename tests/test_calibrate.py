@@ -97,13 +97,15 @@ def test_a_torn_last_line_is_ignored(tmp_path: Path) -> None:
     assert len(records) == 1 and records[0].loss == 2.0
 
 
-def test_errors_count_in_tolerance_units_and_lower_bounds_only_below() -> None:
+def test_errors_count_in_tolerance_units_and_bounds_only_on_their_wrong_side() -> None:
     point = FitTarget("x", "2025Q4", observed=100.0, tolerance=0.05)
     assert point.error(105.0) == pytest.approx(1.0)
     share = FitTarget("s", "2025Q4", observed=0.46, tolerance=0.05, absolute=True)
     assert share.error(0.41) == pytest.approx(-1.0)
     bound = FitTarget("b", "2025Q4", observed=30.0, tolerance=0.1, kind="lower_bound")
     assert bound.error(40.0) == 0.0 and bound.error(27.0) == pytest.approx(-1.0)
+    ceiling = FitTarget("c", "2020Q4", observed=40.0, tolerance=0.15, kind="upper_bound")
+    assert ceiling.error(30.0) == 0.0 and ceiling.error(52.0) == pytest.approx(2.0)
     assert point.error(float("nan")) ** 2 == calibrate_module.NO_VALUE_PENALTY
 
 
