@@ -12,8 +12,6 @@ Importing this module needs no browser: the model and its data are in
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.user_param import Slider
@@ -30,17 +28,11 @@ from model.app_model import (
 )
 from model.app_views import PAGE_CSS, Dashboard
 from model.calendar import parse_quarter, quarter_label
-from model.params.loading import PROJECT_SCENARIOS, load_scenario
+from model.params.loading import PROJECT_SCENARIOS, load_scenario, question_scenarios
 
 START = load_scenario("baseline")  # where the sliders start: the calibrated baseline
 SCALES = [0.005, 0.01, DEFAULT_SCALE, 0.05]
 FIRST_QUARTER, LAST_QUARTER = "2019Q1", "2025Q4"
-
-
-def shipped_scenarios() -> list[str]:
-    """Names of the scenarios shipped with the project, baseline first."""
-    names = sorted(path.stem for path in Path(PROJECT_SCENARIOS).glob("*.toml"))
-    return sorted(names, key=lambda name: name != "baseline")
 
 
 def start_quarters() -> list[str]:
@@ -55,7 +47,7 @@ MODEL_PARAMS = {
         "type": "Select",
         "label": "Scenario",
         "value": "baseline",
-        "values": shipped_scenarios(),
+        "values": question_scenarios([PROJECT_SCENARIOS]),
     },
     "support_scale": Slider("Fiscal awards ×", 1.0, 0.0, 5.0, 0.25),
     "guidance_fund_scale": Slider("Guidance funds ×", 1.0, 0.0, 5.0, 0.25),

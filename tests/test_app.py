@@ -181,3 +181,9 @@ def test_app_command_serves_on_localhost_by_default() -> None:
     assert "--port" in result.output and "127.0.0.1" in result.output
     bad = CliRunner().invoke(app, ["app", "--port", "70000"])
     assert bad.exit_code != 0 and "--port 70000" in str(bad.exception)
+
+
+def test_the_scenario_picker_offers_the_policy_scenarios_baseline_first() -> None:
+    choices = MODEL_PARAMS["scenario_name"]["values"]
+    assert choices[0] == "baseline" and "no_restrictions" in choices
+    assert "calibrated" not in choices  # fitted parameters, not a question for a class

@@ -14,9 +14,9 @@ import pytest
 from model import load_scenario, with_changes
 from model.compare import compare, paired_differences, summary_quarters, summary_table
 from model.compare_report import README_END, README_START, readme_section
-from model.params.loading import PROJECT_SCENARIOS
+from model.params.loading import PROJECT_SCENARIOS, question_scenarios
 
-SHIPPED = sorted(p.stem for p in PROJECT_SCENARIOS.glob("*.toml") if p.stem != "calibrated")
+SHIPPED = sorted(question_scenarios([PROJECT_SCENARIOS]))
 SCALE = 0.003
 
 

@@ -26,11 +26,8 @@ from model.compare import compare as run_comparison
 from model.compare import resolve
 from model.errors import ConfigError
 from model.io import write_parquet, write_text
-from model.params.loading import scenario_dirs
+from model.params.loading import question_scenarios
 from model.runner import DEFAULT_BASE_SEED, seed_list
-
-# Scenario files that hold estimated parameters rather than a policy question.
-PARAMETER_FILES = {"calibrated"}
 
 
 @app.command()
@@ -90,13 +87,7 @@ def compare(
 
 def _scenario_names(names: list[str], all_scenarios: bool) -> list[str]:
     if all_scenarios:
-        shipped = sorted({p.stem for d in scenario_dirs() for p in d.glob("*.toml")})
-        shipped = [name for name in shipped if name not in PARAMETER_FILES]
-        names = (
-            ["baseline", *[n for n in shipped if n != "baseline"]]
-            if "baseline" in shipped
-            else shipped
-        )
+        names = question_scenarios()
     if not names:
         raise ConfigError("name at least one scenario, or pass --all")
     return names

@@ -22,6 +22,17 @@ def scenario_dirs() -> list[Path]:
     return [d for i, d in enumerate(dirs) if d.is_dir() and d not in dirs[:i]]
 
 
+# Scenario files that hold estimated parameters rather than a policy question.
+PARAMETER_FILES = frozenset({"calibrated"})
+
+
+def question_scenarios(folders: list[Path] | None = None) -> list[str]:
+    """Names of the scenarios that ask a question (not parameter files), baseline first."""
+    folders = scenario_dirs() if folders is None else folders
+    names = sorted({p.stem for d in folders for p in d.glob("*.toml")} - PARAMETER_FILES)
+    return sorted(names, key=lambda name: name != "baseline")
+
+
 def resolve_scenario(name_or_path: str | Path, base_dir: Path | None = None) -> Path:
     """The file a scenario name or path refers to; ConfigError if there is none."""
     text = str(name_or_path)
