@@ -22,6 +22,7 @@ from model.docs_tree import ITEM, Node, nodes
 from model.params.fields import HAND_SET
 from model.params.loading import PROJECT_SCENARIOS, read_toml
 from model.report import markdown_table
+from model.sampling import flatten
 
 CALIBRATED_FILE = PROJECT_SCENARIOS / "calibrated.toml"
 SCENARIO_METADATA = ("name", "description", "extends")
@@ -42,18 +43,6 @@ def calibrated_values(path: Path = CALIBRATED_FILE) -> dict[str, Any]:
         return {}
     table = {k: v for k, v in read_toml(path).items() if k not in SCENARIO_METADATA}
     return flatten(table)
-
-
-def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{'a': {'b': 1}} -> {'a.b': 1}; arrays stay whole."""
-    flat: dict[str, Any] = {}
-    for key, value in table.items():
-        dotted = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, dotted))
-        else:
-            flat[dotted] = value
-    return flat
 
 
 def format_value(value: Any) -> str:

@@ -16,10 +16,11 @@ import pandas as pd
 
 from model.compare import summary_quarters, summary_table
 from model.compare_report import summary_markdown
-from model.docs_params import flatten, format_value
+from model.docs_params import format_value
 from model.params import Params
 from model.params.loading import PROJECT_SCENARIOS, load_scenario, read_toml, resolve_scenario
 from model.report import markdown_table
+from model.sampling import flatten
 
 COMPARE_COMMAND = "littlegiants compare --all --seeds 20 --scale 0.2 --out runs/compare"
 METADATA = ("name", "description")
