@@ -67,14 +67,7 @@ def _core_run(scale: float, seed: int, queue: mp.Queue) -> None:
 
 def core(scale: float = 1.0, seed: int = 1, repeats: int = 3) -> dict:
     """Time a full baseline run in fresh processes; report the best and all totals."""
-    context = mp.get_context("spawn")
-    results = []
-    for _ in range(repeats):
-        queue = context.Queue()
-        process = context.Process(target=_core_run, args=(scale, seed, queue))
-        process.start()
-        results.append(queue.get())
-        process.join()
+    results = [_in_fresh_process(_core_run, scale, seed) for _ in range(repeats)]
     best = min(results, key=lambda r: r["total_seconds"])
     best["all_totals"] = [r["total_seconds"] for r in results]
     best["scale"] = scale
