@@ -13,16 +13,6 @@ from model.phases import demography
 from model.population import DEAD, NONE
 
 
-@pytest.fixture
-def economy(make_economy):
-    return make_economy()
-
-
-def halves(economy) -> np.ndarray:
-    """True for the first half of the firms."""
-    return np.arange(len(economy.population)) < len(economy.population) // 2
-
-
 # demography -----------------------------------------------------------------------------
 def test_exits_mark_firms_dead_and_end_their_sales(make_economy):
     economy = make_economy(**{"demography.exit_rate": 0.3})
