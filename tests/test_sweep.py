@@ -62,12 +62,17 @@ def experiment_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(experiment_file, tmp_path_factory) -> pd.DataFrame:
+def reference_folder(experiment_file, tmp_path_factory) -> Path:
     """The sweep run in this process: what every other way of running must reproduce."""
     out = tmp_path_factory.mktemp("reference")
     done = run_cli("sweep", str(experiment_file), "--out", str(out), "--workers", "1")
     assert done.returncode == 0, done.stderr
-    return sorted_results(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(reference_folder) -> pd.DataFrame:
+    return sorted_results(reference_folder)
 
 
 def test_results_rows_carry_point_seed_and_parameter_values(reference):
@@ -175,7 +180,7 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_completes(
     pd.testing.assert_frame_equal(sorted_results(tmp_path), reference, check_exact=True)
 
 
-def test_the_report_lists_failures_and_draws_the_heatmaps(experiment_file, tmp_path, monkeypatch):
+def test_the_report_lists_failures(experiment_file, tmp_path, monkeypatch):
     from model.sweep_report import write_sweep_report
 
     def always_fails(params, seed=0, run_id=0):
@@ -208,3 +213,10 @@ def test_the_seed_noise_section_gives_the_pooled_spread_between_seeds(experiment
     assert sd > 0
     row = next(line for line in text.splitlines() if line.startswith("| Technology-based SMEs"))
     assert f"| {sd:,.0f} | {sd / 2:,.0f} |" in row  # 4 seeds: s.e. = s.d. / 2
+
+
+def test_a_two_parameter_grid_report_draws_a_heatmap_of_each_output(reference_folder):
+    report = (reference_folder / "report.md").read_text(encoding="utf-8")
+    for variable in ("national_little_giants", "pool_firms", "lg_invention_patents_mean"):
+        figure = reference_folder / "figures" / f"heatmap_{variable}.png"
+        assert figure.stat().st_size > 0 and f"figures/heatmap_{variable}.png" in report
