@@ -21,6 +21,13 @@ TAIL_SHARE = 0.05  # largest firms whose sizes estimate the Pareto tail
 TOP_SHARE = 0.10  # firms whose share of all patents measures concentration
 Z95 = 1.959964  # two-sided 95% normal quantile
 
+# Pass rules of the stylized facts (the report's rule texts are built from these).
+HILL_ALPHA_RANGE = (0.8, 2.0)  # Pareto tail index of sizes: Zipf (1) give or take
+MIN_EXCESS_KURTOSIS = 1.0  # growth rates clearly fatter-tailed than Gaussian (0)
+MIN_TOP_PATENT_SHARE = 0.5  # the top TOP_SHARE of firms hold more than this of patents
+MAX_PATENT_ELASTICITY = 1.0  # decreasing returns: the 95% CI must lie below this
+MIN_PERSISTENCE_RATIO = 1.5  # P(file | filed) / P(file | not) above this
+
 
 # Firm sizes -------------------------------------------------------------------------
 def hill_tail_index(sizes: np.ndarray, top_share: float = TAIL_SHARE) -> tuple[float, float]:
@@ -180,15 +187,16 @@ def stylized_facts(stats: dict[str, float]) -> list[StylizedFact]:
     s = stats
     upper = s["patent_rd_elasticity"] + Z95 * s["patent_rd_elasticity_se"]
     laplace_wins = s["laplace_loglik_gain"] > 0 and s["laplace_vuong_z"] > Z95
+    low_alpha, high_alpha = HILL_ALPHA_RANGE
     return [
         StylizedFact(
             "Heavy-tailed firm sizes",
-            "Hill tail index α of annual revenue, top 5%",
+            f"Hill tail index α of annual revenue, top {TAIL_SHARE:.0%}",
             s["hill_alpha"],
             f"± {s['hill_alpha_se']:.3f}; rank-size α {s['rank_size_alpha']:.2f}; "
             f"Hill α top 1% {s['hill_alpha_top1']:.2f}",
-            "0.8 ≤ α ≤ 2",
-            0.8 <= s["hill_alpha"] <= 2.0,
+            f"{low_alpha:g} ≤ α ≤ {high_alpha:g}",
+            low_alpha <= s["hill_alpha"] <= high_alpha,
             "Zipf's law is α ≈ 1; α rising towards the top 1% means a lognormal-like bend.",
         ),
         StylizedFact(
@@ -197,17 +205,17 @@ def stylized_facts(stats: dict[str, float]) -> list[StylizedFact]:
             s["growth_excess_kurtosis"],
             f"Laplace log-lik gain {s['laplace_loglik_gain']:+.3f}/obs, "
             f"Vuong z {s['laplace_vuong_z']:.1f}",
-            "kurtosis > 1 and Laplace beats Gaussian (z > 1.96)",
-            s["growth_excess_kurtosis"] > 1.0 and laplace_wins,
+            f"kurtosis > {MIN_EXCESS_KURTOSIS:g} and Laplace beats Gaussian (z > {Z95:.2f})",
+            s["growth_excess_kurtosis"] > MIN_EXCESS_KURTOSIS and laplace_wins,
             "Growth rates are tent-shaped (Laplace, kurtosis 3) rather than Gaussian (0).",
         ),
         StylizedFact(
             "Skewed patent holdings",
-            "Share of patents held by the top 10% of firms",
+            f"Share of patents held by the top {TOP_SHARE:.0%} of firms",
             s["patents_top10_share"],
             f"skewness {s['patents_skewness']:.1f}, Gini {s['patents_gini']:.2f}",
-            "top 10% hold > 50%",
-            s["patents_top10_share"] > 0.5,
+            f"top {TOP_SHARE:.0%} hold > {MIN_TOP_PATENT_SHARE:.0%}",
+            s["patents_top10_share"] > MIN_TOP_PATENT_SHARE,
             "A few firms own most invention patents; most own none or a few.",
         ),
         StylizedFact(
@@ -215,8 +223,8 @@ def stylized_facts(stats: dict[str, float]) -> list[StylizedFact]:
             "Poisson elasticity of patents filed to the R&D stock",
             s["patent_rd_elasticity"],
             f"± {s['patent_rd_elasticity_se']:.3f} (robust SE); 95% upper {upper:.3f}",
-            "0 < β and 95% CI below 1",
-            s["patent_rd_elasticity"] > 0 and upper < 1.0,
+            f"0 < β and 95% CI below {MAX_PATENT_ELASTICITY:g}",
+            s["patent_rd_elasticity"] > 0 and upper < MAX_PATENT_ELASTICITY,
             "Decreasing returns: doubling knowledge less than doubles patenting.",
         ),
         StylizedFact(
@@ -224,8 +232,8 @@ def stylized_facts(stats: dict[str, float]) -> list[StylizedFact]:
             "P(file in t+1 | filed in t) / P(file in t+1 | not)",
             s["persistence_ratio"],
             f"{s['p_file_after_filing']:.2f} vs {s['p_file_after_none']:.2f}",
-            "ratio > 1.5",
-            s["persistence_ratio"] > 1.5,
+            f"ratio > {MIN_PERSISTENCE_RATIO:g}",
+            s["persistence_ratio"] > MIN_PERSISTENCE_RATIO,
             "Firms that patent this year are much likelier to patent next year.",
         ),
     ]
