@@ -57,11 +57,12 @@ def figure(
 
 
 def series(model: ClassroomEconomy, variable: str) -> tuple[np.ndarray, np.ndarray]:
-    """(decimal years, values) of one reporter over the quarters simulated so far."""
-    table = model.datacollector.get_model_vars_dataframe()
-    if table.empty:
+    """(decimal years, values) of one reporter over the quarters simulated so far
+    (read from the collector's lists: no table is built for each chart)."""
+    values = np.asarray(model.datacollector.model_vars[variable], dtype=float)
+    if not len(values):
         return np.zeros(0), np.zeros(0)
-    return quarter_time(model.quarter_labels), table[variable].to_numpy(dtype=float)
+    return quarter_time(model.quarter_labels), values
 
 
 def year_axis(ax: Axes, model: ClassroomEconomy, ylabel: str, narrow: bool = False) -> None:
