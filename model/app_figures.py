@@ -8,6 +8,7 @@ line grows across the frame as the class steps through the quarters.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -179,9 +180,12 @@ def now_label(model: ClassroomEconomy) -> str:
     return model.quarter_labels[-1] if model.quarter_labels else "start"
 
 
-def firm_figure(model: ClassroomEconomy, firm_id: int) -> Figure:
-    """One firm's revenue and patents over time, the background coloured by its title."""
-    history = firm_history(model, firm_id)
+def firm_figure(
+    model: ClassroomEconomy, firm_id: int, history: pd.DataFrame | None = None
+) -> Figure:
+    """One firm's revenue and patents over time, the background coloured by its title
+    (`history`: its `firm_history`, when the caller has it already)."""
+    history = firm_history(model, firm_id) if history is None else history
     fig = figure(WIDTH, 2.4, right=0.62)
     ax = fig.add_subplot()
     twin = ax.twinx()

@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 import ipyvuetify
+import pandas as pd
 import solara
 import traitlets
 from matplotlib.figure import Figure
@@ -205,9 +206,12 @@ def NetworkPanel(model: ClassroomEconomy) -> None:
         Caption(CAPTIONS["network"])
 
 
-def firm_facts(model: ClassroomEconomy, firm_id: int) -> list[str]:
-    """Lines about a firm for the card: field, place, founding, title now, titles held."""
-    history = firm_history(model, firm_id)
+def firm_facts(
+    model: ClassroomEconomy, firm_id: int, history: pd.DataFrame | None = None
+) -> list[str]:
+    """Lines about a firm for the card: field, place, founding, title now, titles held
+    (`history`: its `firm_history`, when the caller has it already)."""
+    history = firm_history(model, firm_id) if history is None else history
     pop = model.population
     try:
         firm = pop.firm(firm_id)
@@ -248,12 +252,13 @@ def FirmCard(model: ClassroomEconomy) -> None:
             solara.Button("Follow a random firm", on_click=follow_random, outlined=True)
         # The lines sit in their own container: were they siblings of the picture, a change
         # in their number would make Solara reuse the <img> widget as a <p> and lose a line.
+        history = firm_history(model, firm_id)
         lines = [
             solara.v.Html(tag="p", children=[line], style_=TEXT_STYLE)
-            for line in firm_facts(model, firm_id)
+            for line in firm_facts(model, firm_id, history)
         ]
         solara.v.Html(tag="div", children=lines)
-        Picture(firm_figure(model, firm_id), f"history of firm {firm_id}")
+        Picture(firm_figure(model, firm_id, history), f"history of firm {firm_id}")
         Caption(CAPTIONS["firm"])
 
 
