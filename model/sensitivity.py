@@ -121,13 +121,21 @@ def seed_noise(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def analyse(results: pd.DataFrame, experiment: Experiment) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(Sobol indices, seed-noise table) of a finished Sobol experiment."""
+def require_sobol(experiment: Experiment) -> None:
+    """Refuse an experiment whose design Sobol indices cannot be computed from."""
     if experiment.spec.sampler != "sobol":
         raise ConfigError(
             f"{experiment.source}: key 'sampler' = '{experiment.spec.sampler}': "
             "sensitivity needs sampler = 'sobol'"
         )
+
+
+def analyse(
+    results: pd.DataFrame, experiment: Experiment
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """(Sobol indices, seed-noise table, outputs skipped for missing points) of a
+    finished Sobol experiment."""
+    require_sobol(experiment)
     runs = run_outputs(results, experiment)
     points = point_outputs(runs, len(experiment.points))
     settings = experiment.spec.sensitivity
@@ -138,7 +146,7 @@ def analyse(results: pd.DataFrame, experiment: Experiment) -> tuple[pd.DataFrame
         conf_level=settings.conf_level,
         seed=experiment.spec.base_seed,
     )
-    return indices, seed_noise(runs, experiment)
+    return indices, seed_noise(runs, experiment), unanalysable(points)
 
 
 def indices_figure(indices: pd.DataFrame) -> Figure:

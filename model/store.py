@@ -96,9 +96,11 @@ class SweepStore:
         """Run ids with results."""
         return set(_read_column(self.results_dir, "run_id"))
 
-    def failed_run_ids(self) -> set[int]:
-        """Run ids with a recorded failure and no results (a retry may have succeeded)."""
-        return set(_read_column(self.failures_dir, "run_id")) - self.done_run_ids()
+    def failed_run_ids(self, done: set[int] | None = None) -> set[int]:
+        """Run ids with a recorded failure and no results (a retry may have succeeded);
+        `done`: the `done_run_ids`, when the caller has read them already."""
+        done = self.done_run_ids() if done is None else done
+        return set(_read_column(self.failures_dir, "run_id")) - done
 
     def results(self) -> pd.DataFrame:
         """All results rows (empty frame if none yet)."""

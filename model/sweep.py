@@ -135,7 +135,8 @@ def run_sweep(
     """
     store = SweepStore(out)
     store.open(experiment.fingerprint, manifest(experiment), overwrite=overwrite)
-    finished = store.done_run_ids() | (set() if retry_failed else store.failed_run_ids())
+    done = store.done_run_ids()
+    finished = done | (set() if retry_failed else store.failed_run_ids(done))
     pending = [run for run in experiment.runs if run.run_id not in finished]
     summary = SweepSummary(total=len(experiment.runs), skipped=len(experiment.runs) - len(pending))
     if on_start:

@@ -16,6 +16,7 @@ from model.experiment import Experiment
 from model.io import write_text
 from model.report import describe, format_value, markdown_table
 from model.sampling import ParameterSpec
+from model.sensitivity import run_outputs, seed_noise
 from model.sweep import SweepSummary
 
 FIGURE_DIR = "figures"
@@ -135,12 +136,11 @@ def noise_section(results: pd.DataFrame, experiment: Experiment, quarter: str) -
     seeds = experiment.spec.seeds_per_point
     if seeds < 2:
         return ""
-    rows = results[(results["quarter"] == quarter) & (results["point_id"] < len(experiment.points))]
-    spread = rows.groupby(["variable", "point_id"])["value"].var().groupby("variable").mean()
+    noise = seed_noise(run_outputs(results, experiment), experiment).set_index("output")
     table = []
-    for variable in (v for v in experiment.outputs if v in spread.index):
+    for variable in (v for v in experiment.outputs if f"{v} {quarter}" in noise.index):
         label, kind = describe(variable)
-        sd = float(np.sqrt(spread[variable]))
+        sd = float(noise.at[f"{variable} {quarter}", "seed_sd"])
         table.append([label, format_value(sd, kind), format_value(sd / np.sqrt(seeds), kind)])
     text = (
         f"Seed noise at one point: the s.d. between its {seeds} seeds (pooled over points) and "

@@ -105,7 +105,8 @@ def to_ishigami_inputs(experiment, run) -> np.ndarray:
 def test_experiment_design_to_stored_results_to_indices_keeps_points_in_order(tmp_path):
     experiment = load_experiment(sobol_file(tmp_path, samples=2048))
     results = fake_results(experiment, lambda run: ishigami(*to_ishigami_inputs(experiment, run)))
-    indices, _ = analyse(results, experiment)
+    indices, _, skipped = analyse(results, experiment)
+    assert skipped == {}
     assert list(indices["parameter"]) == list(experiment.parameters)
     check_ishigami(indices.reset_index(drop=True))
 

@@ -20,7 +20,6 @@ from model.cli.sweep import (
     Workers,
     run_and_report,
 )
-from model.errors import ConfigError
 from model.experiment import Experiment, load_experiment
 from model.sweep import PART_RUNS, SweepSummary
 
@@ -46,9 +45,10 @@ def sensitivity(
 
     Example: littlegiants sensitivity experiments/sobol.toml --out runs/sobol
     """
+    from model.sensitivity import require_sobol
+
     spec = load_experiment(experiment)
-    if spec.spec.sampler != "sobol":
-        raise ConfigError(f"{experiment}: key 'sampler' = '{spec.spec.sampler}': use 'sobol'")
+    require_sobol(spec)  # before running: the design must be one the indices can use
     options = SweepOptions(workers, scheduler, overwrite, retry_failed, part_runs)
     run_and_report(spec, out, options, write_analysis)
 
@@ -62,11 +62,10 @@ def write_analysis(spec: Experiment, summary: SweepSummary, out_dir: Path, worke
     from model.sweep_report import write_sweep_report
 
     results = SweepStore(out_dir).results()
-    indices, noise = sa.analyse(results, spec)
+    indices, noise, skipped = sa.analyse(results, spec)
     write_text(out_dir / "sobol_indices.csv", indices.to_csv(index=False))
     write_text(out_dir / "seed_noise.csv", noise.to_csv(index=False))
     sections = ["## Sobol sensitivity", _design_note(spec)]
-    skipped = sa.unanalysable(sa.point_outputs(sa.run_outputs(results, spec), len(spec.points)))
     sections += [_skipped_note(skipped)] if skipped else []
     if not indices.empty:
         save_figure(sa.indices_figure(indices), out_dir / FIGURE)
