@@ -325,6 +325,11 @@ CHARTS: dict[str, Callable[[pd.DataFrame], Figure]] = {
 }
 
 
-def save_figure(fig: Figure, path: str | Path, dpi: int = DPI) -> Path:
-    """Write a figure as PNG atomically (format given: the temporary name ends in .tmp)."""
-    return write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+def save_figure(
+    fig: Figure, path: str | Path, dpi: int = DPI, metadata: dict[str, str | None] | None = None
+) -> Path:
+    """Write a figure as PNG atomically (format given: the temporary name ends in .tmp),
+    with optional PNG text `metadata`."""
+    return write_atomic(
+        path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, metadata=metadata)
+    )

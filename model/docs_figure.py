@@ -19,8 +19,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
+from model.charts import new_figure, save_figure
 from model.docs_flow import ROWS, FlowRow
-from model.io import write_atomic
 from model.population import COLUMNS
 
 FINGERPRINT_KEY = "littlegiants-flow"
@@ -51,7 +51,7 @@ def grid(rows: list[FlowRow], columns: list[str]) -> np.ndarray:
 
 def flow_figure(rows: list[FlowRow], columns: list[str]) -> Figure:
     """Phases in order with arrows, beside the grid of what each reads and writes."""
-    fig = Figure(figsize=(4.2 + 0.2 * len(columns), 1.2 + 0.55 * len(rows)), layout="constrained")
+    fig = new_figure(4.2 + 0.2 * len(columns), 1.2 + 0.55 * len(rows))
     flow, matrix = fig.subplots(1, 2, width_ratios=[4.0, 0.2 * len(columns)])
     _draw_flow(flow, rows)
     _draw_grid(matrix, rows, columns)
@@ -101,9 +101,7 @@ def write_flow_figure(path: Path, rows: list[FlowRow], columns: list[str]) -> Pa
     """Draw and save the PNG atomically, with the fingerprint in its metadata."""
     fig = flow_figure(rows, columns)
     metadata = {FINGERPRINT_KEY: fingerprint(rows, columns), "Software": None}
-    return write_atomic(
-        path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI, metadata=metadata)
-    )
+    return save_figure(fig, path, dpi=DPI, metadata=metadata)
 
 
 def figure_fingerprint(path: Path) -> str | None:
