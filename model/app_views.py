@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from typing import Any
 
 import ipyvuetify
@@ -158,32 +159,25 @@ def NowPanel(model: ClassroomEconomy) -> None:
         solara.v.Html(tag="p", children=[HOW_TO], style_=TEXT_STYLE + " font-style: italic;")
 
 
-@solara.component
-def LittleGiantsPanel(model: ClassroomEconomy) -> None:
-    """National little giants against the reported counts."""
-    update_counter.get()
-    _panel(little_giants_figure(model), "little_giants", "national little giants chart")
+def chart_panel(name: str, draw: Callable[[ClassroomEconomy], Figure], alt: str) -> Any:
+    """A panel that redraws one chart (and shows its caption) after every step."""
+
+    @solara.component
+    def ChartPanel(model: ClassroomEconomy) -> None:
+        update_counter.get()
+        _panel(draw(model), name, alt)
+
+    return ChartPanel
 
 
-@solara.component
-def SupplyPanel(model: ClassroomEconomy) -> None:
-    """Large firms' domestic-supplier share and restrictions."""
-    update_counter.get()
-    _panel(supply_figure(model), "supply", "domestic supplier share chart")
-
-
-@solara.component
-def InnovationPanel(model: ClassroomEconomy) -> None:
-    """Patents and R&D per little giant."""
-    update_counter.get()
-    _panel(innovation_figure(model), "innovation", "patents and R&D per little giant chart")
-
-
-@solara.component
-def FinancePanel(model: ClassroomEconomy) -> None:
-    """Finance by channel, stacked."""
-    update_counter.get()
-    _panel(finance_figure(model), "finance", "finance by channel chart")
+LittleGiantsPanel = chart_panel(
+    "little_giants", little_giants_figure, "national little giants chart"
+)
+SupplyPanel = chart_panel("supply", supply_figure, "domestic supplier share chart")
+InnovationPanel = chart_panel(
+    "innovation", innovation_figure, "patents and R&D per little giant chart"
+)
+FinancePanel = chart_panel("finance", finance_figure, "finance by channel chart")
 
 
 @solara.component
