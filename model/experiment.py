@@ -19,7 +19,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -42,6 +41,7 @@ from model.params.loading import (
     with_changes,
 )
 from model.reporters import REPORTERS
+from model.runner import spawned_seed
 from model.sampling import (
     SPEC_KEYS,
     ParameterSpec,
@@ -174,8 +174,7 @@ def run_seed(base_seed: int, point_id: int, replicate: int, common: bool) -> int
     replicate r gets the seed `littlegiants run` gives its r-th run).
     """
     key = (replicate,) if common else (point_id, replicate)
-    state = np.random.SeedSequence(base_seed, spawn_key=key).generate_state(1, dtype=np.uint64)
-    return int(state[0] >> 1)
+    return spawned_seed(base_seed, *key)
 
 
 def load_experiment(path: str | Path) -> Experiment:

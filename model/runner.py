@@ -16,10 +16,16 @@ DEFAULT_BASE_SEED = 20210101
 TIDY_COLUMNS = ["scenario", "run_id", "seed", "quarter", "year", "variable", "value"]
 
 
+def spawned_seed(base_seed: int, *key: int) -> int:
+    """The seed of the child of SeedSequence(base_seed) with spawn key `key`, as a
+    non-negative int64 (`SeedSequence(b).spawn(n)[i]` is the child with key (i,))."""
+    child = np.random.SeedSequence(base_seed, spawn_key=key)
+    return int(child.generate_state(1, dtype=np.uint64)[0] >> 1)
+
+
 def replicate_seeds(base_seed: int, count: int) -> list[int]:
     """Independent run seeds spawned from one base seed (numpy SeedSequence)."""
-    children = np.random.SeedSequence(base_seed).spawn(count)
-    return [int(child.generate_state(1, dtype=np.uint64)[0] >> 1) for child in children]
+    return [spawned_seed(base_seed, i) for i in range(count)]
 
 
 def tidy(model: Economy, run_id: int = 0) -> pd.DataFrame:
