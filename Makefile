@@ -48,6 +48,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Browser tests drive Debian's chromium (never a downloaded browser).
 CHROMIUM ?= /usr/bin/chromium

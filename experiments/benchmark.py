@@ -157,8 +157,8 @@ def _experiment(folder: Path, name: str, scale: float, axis: int, seeds: int) ->
 
 def _sweep_rates(path: Path, out: Path, workers: int) -> dict:
     """Wall and steady runs per second of one sweep (run in this process's driver)."""
-    from model.experiment import load_experiment
-    from model.sweep import run_sweep
+    from model.sweeps.experiment import load_experiment
+    from model.sweeps.sweep import run_sweep
 
     experiment = load_experiment(path)
     finished: list[float] = []

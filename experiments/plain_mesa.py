@@ -25,11 +25,11 @@ from itertools import accumulate
 import mesa
 import numpy as np
 
-from model.agents.buyers import LargeFirms
 from model.calendar import parse_quarter
-from model.founding import draw_firms
 from model.params import Params
 from model.params.policy import Campaign, RestrictionEvent
+from model.simulation.agents.buyers import LargeFirms
+from model.simulation.founding import draw_firms
 
 NONE, INNOVATIVE, PROVINCIAL, NATIONAL = 0, 1, 2, 3
 LEVELS = {INNOVATIVE: "innovative", PROVINCIAL: "provincial", NATIONAL: "national"}

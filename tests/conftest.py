@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from model import Economy, Params, load_scenario, with_changes
 from model.params.certification import NationalRules
-from model.population import COLUMNS, PROVINCIAL, Population
+from model.simulation.population import COLUMNS, PROVINCIAL, Population
 
 # Property tests: a few dozen draws in the suite; `make fuzz` selects the "fuzz" profile.
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]

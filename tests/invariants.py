@@ -12,10 +12,11 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from model import Economy, rules
+from model import Economy
 from model.params import Params
-from model.phases import certification
-from model.population import COLUMNS, DEAD, INNOVATIVE, NATIONAL, PROVINCIAL
+from model.simulation import rules
+from model.simulation.phases import certification
+from model.simulation.population import COLUMNS, DEAD, INNOVATIVE, NATIONAL, PROVINCIAL
 
 NON_NEGATIVE = (
     "size",

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import rules
 from model.calendar import parse_quarter
-from model.phases import certification, finance
-from model.population import DEAD, INNOVATIVE, NATIONAL, NONE, PROVINCIAL
+from model.simulation import rules
+from model.simulation.phases import certification, finance
+from model.simulation.population import DEAD, INNOVATIVE, NATIONAL, NONE, PROVINCIAL
 
 STATUSES = (DEAD, NONE, INNOVATIVE, PROVINCIAL, NATIONAL)
 

@@ -11,12 +11,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.app import MODEL_PARAMS, ClassroomEconomy, Page, classroom_params
-from model.app_assets import KEY_FILES, PACKAGES, _unpack, missing_packages
-from model.app_model import AS_IN_SCENARIO, NEVER, firm_history, network_sample, shift_restrictions
-from model.app_network import pick_firm
-from model.app_views import firm_facts, png_data_url
 from model.calendar import parse_quarter
+from model.classroom.assets import KEY_FILES, PACKAGES, _unpack, missing_packages
+from model.classroom.network import pick_firm
+from model.classroom.page import MODEL_PARAMS, ClassroomEconomy, Page, classroom_params
+from model.classroom.session import (
+    AS_IN_SCENARIO,
+    NEVER,
+    firm_history,
+    network_sample,
+    shift_restrictions,
+)
+from model.classroom.views import firm_facts, png_data_url
 from model.params.loading import load_scenario
 
 SCALE = 0.005
@@ -125,7 +131,7 @@ def test_firm_card_history_matches_the_population(stepped: ClassroomEconomy) -> 
 
 
 def test_a_click_on_a_dot_picks_that_firm(stepped: ClassroomEconomy) -> None:
-    from model.app_network import network_figure, node_positions
+    from model.classroom.network import network_figure, node_positions
 
     fig = network_figure(stepped)
     png_data_url(fig)  # as on the page: the click lands on the laid-out PNG

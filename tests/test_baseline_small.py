@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from model import Economy, load_scenario, with_changes
-from model.agents import Bank, Government, GuidanceFund, LargeFirm, VentureCapital
 from model.calendar import parse_quarter
-from model.population import COLUMNS, NATIONAL
+from model.simulation.agents import Bank, Government, GuidanceFund, LargeFirm, VentureCapital
+from model.simulation.population import COLUMNS, NATIONAL
 
 YEARS = range(2019, 2026)
 

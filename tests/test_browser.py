@@ -117,9 +117,9 @@ def _step(page, times: int) -> list[float]:
 def _dot_to_click() -> tuple[int, float, float]:
     """A supplier of the page's starting network and where its dot is in the picture
     (fractions of width and height): the page starts from the same seeded economy."""
-    from model.app import ClassroomEconomy
-    from model.app_model import network_sample
-    from model.app_network import network_figure, node_positions
+    from model.classroom.network import network_figure, node_positions
+    from model.classroom.page import ClassroomEconomy
+    from model.classroom.session import network_sample
 
     model = ClassroomEconomy()
     fig = network_figure(model)

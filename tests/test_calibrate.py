@@ -8,19 +8,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import model.calibrate as calibrate_module
+import model.calibration.search as calibrate_module
 from model import load_scenario, with_changes
-from model.calibrate import FitTarget, best, posterior, run_calibration
-from model.calibration_report import (
+from model.calibration.report import (
     identifiability,
     posterior_chart,
     profile_chart,
     scenario_toml,
 )
-from model.calibration_spec import CalibrationSpec, FreeParameter, load_spec
-from model.calibration_store import Evaluation, append_checkpoint, read_checkpoint
+from model.calibration.search import FitTarget, best, posterior, run_calibration
+from model.calibration.spec import CalibrationSpec, FreeParameter, load_spec
+from model.calibration.store import Evaluation, append_checkpoint, read_checkpoint
 from model.errors import ConfigError
-from model.runner import replicate_seeds, simulate
+from model.simulation.runner import replicate_seeds, simulate
 
 SCALE = 0.01
 TRUE = {"certification.provincial.approval": 0.5, "innovation.patent_scale": 0.1}

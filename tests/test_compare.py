@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from model import load_scenario, with_changes
-from model.compare import compare, paired_differences, summary_quarters, summary_table
-from model.compare_report import README_END, README_START, readme_section
+from model.comparison.compare import compare, paired_differences, summary_quarters, summary_table
+from model.comparison.report import README_END, README_START, readme_section
 from model.params.loading import PROJECT_SCENARIOS, question_scenarios
 
 SHIPPED = sorted(question_scenarios([PROJECT_SCENARIOS]))

@@ -11,7 +11,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from model import Economy, load_scenario, replicate, simulate
-from model.runner import TIDY_COLUMNS, replicate_seeds
+from model.simulation.runner import TIDY_COLUMNS, replicate_seeds
 
 SEED = 20240917
 

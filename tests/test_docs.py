@@ -16,17 +16,17 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
-from model import docs
-from model.docs_flow import step_entries
-from model.docs_params import calibrated_values, parameter_tables
-from model.docs_validation import calibrated_block, role_block
-from model.economy import Economy
+from model.docs import generate as docs
+from model.docs.flow import step_entries
+from model.docs.parameters import calibrated_values, parameter_tables
+from model.docs.validation import calibrated_block, role_block
 from model.errors import ConfigError
-from model.observed import TARGETS
+from model.evidence.observed import TARGETS
 from model.params import Params
+from model.simulation.economy import Economy
 
 ROOT = docs.ROOT
-PHASES = ROOT / "model" / "phases"
+PHASES = ROOT / "model" / "simulation" / "phases"
 RUN = "run `littlegiants docs` to regenerate them"
 
 
@@ -89,12 +89,12 @@ def test_every_phase_module_has_a_submodel_section(odd: str) -> None:
     for module in sorted(PHASES.glob("*.py")):
         if module.stem == "__init__":
             continue
-        heading = re.compile(rf"^### 7\.\d+ .*`model/phases/{module.stem}\.py`", re.M)
+        heading = re.compile(rf"^### 7\.\d+ .*`model/simulation/phases/{module.stem}\.py`", re.M)
         assert heading.search(odd), f"docs/odd.md has no section 7.x for {module.name}"
 
 
 def test_submodel_sections_follow_the_order_of_step(odd: str) -> None:
-    headings = re.findall(r"^### 7\.\d+ .*?`model/phases/(\w+)\.py`", odd, re.M)
+    headings = re.findall(r"^### 7\.\d+ .*?`model/simulation/phases/(\w+)\.py`", odd, re.M)
     assert headings == step_phase_modules()
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from model.errors import ConfigError
-from model.experiment import load_experiment, run_seed
-from model.runner import replicate_seeds
+from model.simulation.runner import replicate_seeds
+from model.sweeps.experiment import load_experiment, run_seed
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 

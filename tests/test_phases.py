@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.phases import demand, innovation, matching, production
-from model.population import DEAD, NATIONAL, NONE, PROVINCIAL
+from model.simulation.phases import demand, innovation, matching, production
+from model.simulation.population import DEAD, NATIONAL, NONE, PROVINCIAL
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import rules
 from model.calendar import parse_quarter
 from model.params.certification import InnovativeRules, NationalRules, ProvincialRules
-from model.phases import demography
-from model.population import DEAD, NONE
+from model.simulation import rules
+from model.simulation.phases import demography
+from model.simulation.population import DEAD, NONE
 
 
 # demography -----------------------------------------------------------------------------

@@ -10,9 +10,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from model import load_scenario, replicate
-from model.charts import CHARTS, plot_variable, quarter_time
-from model.observed import TARGETS, fit_table
-from model.report import (
+from model.evidence.observed import TARGETS, fit_table
+from model.reports.charts import CHARTS, plot_variable, quarter_time
+from model.reports.report import (
     describe,
     fit_markdown,
     format_band,

@@ -12,7 +12,7 @@ import pytest
 from model import load_scenario
 from model.errors import ConfigError
 from model.params.policy import RestrictionEvent
-from model.runner import TIDY_COLUMNS, replicate_seeds
+from model.simulation.runner import TIDY_COLUMNS, replicate_seeds
 
 SCRIPT = Path(sys.executable).parent / "littlegiants"
 CLI = (
@@ -166,7 +166,7 @@ def test_cli_run_writes_tidy_results_for_each_seed(cli_run):
 
 def test_cli_run_exits_0_and_writes_the_report(cli_run):
     folder, result = cli_run
-    pytest.importorskip("model.report")
+    pytest.importorskip("model.reports.report")
     assert result.returncode == 0, result.stderr
     assert (folder / "out" / "report.md").is_file()
 

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.experiment import load_experiment
-from model.sampling import ParameterSpec, design_points
-from model.sensitivity import analyse, run_outputs, seed_noise, sobol_indices
+from model.sweeps.experiment import load_experiment
+from model.sweeps.sampling import ParameterSpec, design_points
+from model.sweeps.sensitivity import analyse, run_outputs, seed_noise, sobol_indices
 
 SCRIPT = Path(sys.executable).parent / "littlegiants"
 CLI = (

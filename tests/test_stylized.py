@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from model import Economy, load_scenario
-from model.runner import simulate, tidy
-from model.stylized import (
+from model.evidence.stylized import (
     FirmPanel,
     collect_panel,
     excess_kurtosis,
@@ -25,6 +24,7 @@ from model.stylized import (
     stylized_facts,
     top_share,
 )
+from model.simulation.runner import simulate, tidy
 
 SEED = 20240601
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model import sweep as sweep_module
-from model.experiment import load_experiment
-from model.store import SweepStore, part_files
-from model.sweep import run_sweep
+from model.sweeps import sweep as sweep_module
+from model.sweeps.experiment import load_experiment
+from model.sweeps.store import SweepStore, part_files
+from model.sweeps.sweep import run_sweep
 
 SCRIPT = Path(sys.executable).parent / "littlegiants"
 CLI = (
@@ -181,7 +181,7 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_completes(
 
 
 def test_the_report_lists_failures(experiment_file, tmp_path, monkeypatch):
-    from model.sweep_report import write_sweep_report
+    from model.sweeps.report import write_sweep_report
 
     def always_fails(params, seed=0, run_id=0):
         raise ValueError("no firms")
@@ -204,7 +204,7 @@ def test_a_folder_holding_another_experiment_is_refused(experiment_file, tmp_pat
 
 
 def test_the_seed_noise_section_gives_the_pooled_spread_between_seeds(experiment_file, reference):
-    from model.sweep_report import noise_section
+    from model.sweeps.report import noise_section
 
     experiment = load_experiment(experiment_file)
     text = noise_section(reference, experiment, "2020Q4")

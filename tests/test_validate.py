@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from model.cli import _register, app
+from model.evidence.observed import KINDS, ROLES, TARGETS, Target, fit_table, targets
 from model.io import read_parquet, write_parquet
-from model.observed import KINDS, ROLES, TARGETS, Target, fit_table, targets
-from model.reporters import REPORTERS
-from model.runner import TIDY_COLUMNS
-from model.validate import exit_code, missed_required
+from model.simulation.reporters import REPORTERS
+from model.simulation.runner import TIDY_COLUMNS
+from model.validation.validate import exit_code, missed_required
 
 # (fact key, year) -> (tolerance, in share points) that the goal names.
 REQUIRED = {

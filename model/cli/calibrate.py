@@ -30,11 +30,11 @@ def calibrate(
 
     Example: littlegiants calibrate experiments/calibration.toml --out runs/calibration
     """
-    from model.calibrate import best, run_calibration
-    from model.calibration_report import scenario_toml, write_calibration_report
-    from model.calibration_spec import load_spec
+    from model.calibration.report import scenario_toml, write_calibration_report
+    from model.calibration.search import best, run_calibration
+    from model.calibration.spec import load_spec
     from model.io import write_parquet, write_text
-    from model.runner import replicate
+    from model.simulation.runner import replicate
 
     spec = load_spec(spec_file)
     checkpoint = out / "evaluations.jsonl"

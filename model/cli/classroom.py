@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from model.app_model import TITLE
+from model.classroom.session import TITLE
 from model.cli import app
 from model.cli.common import console
 from model.errors import ConfigError
@@ -36,7 +36,7 @@ def free_port(host: str) -> int:
 
 def ensure_assets() -> None:
     """Fetch the page's browser files if any is missing (needs the npm registry once)."""
-    from model.app_assets import AssetsError, fetch_packages, missing_packages
+    from model.classroom.assets import AssetsError, fetch_packages, missing_packages
 
     missing = missing_packages()
     if not missing:
@@ -66,7 +66,7 @@ def serve_app(
     console.print(f"[green]littlegiants classroom page:[/] http://{host}:{port}  (Ctrl+C stops it)")
     from solara.__main__ import cli as solara_cli
 
-    arguments = ["run", "model.app", "--host", host, "--port", str(port)]
+    arguments = ["run", "model.classroom.page", "--host", host, "--port", str(port)]
     arguments += ["--production", "--no-open", "--log-level", "warning"]
     try:
         solara_cli(arguments, standalone_mode=False)
@@ -80,7 +80,7 @@ def app_assets() -> None:
 
     Example: littlegiants app-assets   (once, while online; make test does it for you)
     """
-    from model.app_assets import cache_dir
+    from model.classroom.assets import cache_dir
 
     ensure_assets()
     console.print(f"[green]page files ready in[/] {cache_dir()}")

@@ -22,12 +22,12 @@ from model.cli.common import (
     prepare_out_dir,
     progress_bar,
 )
-from model.compare import compare as run_comparison
-from model.compare import resolve
+from model.comparison.compare import compare as run_comparison
+from model.comparison.compare import resolve
 from model.errors import ConfigError
 from model.io import write_parquet, write_text
 from model.params.loading import question_scenarios
-from model.runner import DEFAULT_BASE_SEED, seed_list
+from model.simulation.runner import DEFAULT_BASE_SEED, seed_list
 
 
 @app.command()
@@ -69,7 +69,7 @@ def compare(
     write_parquet(out_dir / "results.parquet", results)
     command = "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     clear_figures(out_dir)
-    from model.compare_report import readme_section, write_comparison_report
+    from model.comparison.report import readme_section, write_comparison_report
 
     descriptions = {p.name: p.description for p in params}
     highlights = {p.name: p.highlights for p in params}
@@ -95,7 +95,7 @@ def _scenario_names(names: list[str], all_scenarios: bool) -> list[str]:
 
 def _replace_readme_block(path: Path, section: str) -> None:
     """Rewrite the generated block of a README, leaving the rest as it is."""
-    from model.compare_report import replace_block
+    from model.comparison.report import replace_block
 
     try:
         text = path.read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ def docs(
 
     Example: littlegiants docs --check
     """
-    from model import docs as generator
+    from model.docs import generate as generator
 
     started = time.perf_counter()
     generated = generator.generate(results, calibration)

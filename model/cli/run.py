@@ -23,7 +23,7 @@ from model.cli.common import (
 )
 from model.io import write_parquet, write_text
 from model.params.loading import load_scenario
-from model.runner import DEFAULT_BASE_SEED, replicate, replicate_seeds
+from model.simulation.runner import DEFAULT_BASE_SEED, replicate, replicate_seeds
 
 
 @app.command()
@@ -67,7 +67,7 @@ def run(
 
 
 def _write_report(results, out_dir: Path, name: str, scale: float, seconds: float) -> Path:
-    from model.report import write_report
+    from model.reports.report import write_report
 
     clear_figures(out_dir)
     notes = [f"Scale {scale:g} of the 1:1 population; simulation took {seconds:.1f} s."]

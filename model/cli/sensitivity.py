@@ -20,8 +20,8 @@ from model.cli.sweep import (
     Workers,
     run_and_report,
 )
-from model.experiment import Experiment, load_experiment
-from model.sweep import PART_RUNS, SweepSummary
+from model.sweeps.experiment import Experiment, load_experiment
+from model.sweeps.sweep import PART_RUNS, SweepSummary
 
 FIGURE = "figures/sobol_indices.png"
 
@@ -45,7 +45,7 @@ def sensitivity(
 
     Example: littlegiants sensitivity experiments/sobol.toml --out runs/sobol
     """
-    from model.sensitivity import require_sobol
+    from model.sweeps.sensitivity import require_sobol
 
     spec = load_experiment(experiment)
     require_sobol(spec)  # before running: the design must be one the indices can use
@@ -55,11 +55,11 @@ def sensitivity(
 
 def write_analysis(spec: Experiment, summary: SweepSummary, out_dir: Path, workers: str) -> Path:
     """Indices, noise table, chart and report.md from the stored results."""
-    from model import sensitivity as sa
-    from model.charts import save_figure
     from model.io import write_text
-    from model.store import SweepStore
-    from model.sweep_report import write_sweep_report
+    from model.reports.charts import save_figure
+    from model.sweeps import sensitivity as sa
+    from model.sweeps.report import write_sweep_report
+    from model.sweeps.store import SweepStore
 
     results = SweepStore(out_dir).results()
     indices, noise, skipped = sa.analyse(results, spec)

@@ -15,8 +15,8 @@ from rich.table import Table
 from model.cli import app
 from model.cli.common import console, default_workers, progress_columns
 from model.errors import ConfigError
-from model.experiment import Experiment, load_experiment
-from model.sweep import PART_RUNS, RunOutcome, SweepSummary, run_sweep
+from model.sweeps.experiment import Experiment, load_experiment
+from model.sweeps.sweep import PART_RUNS, RunOutcome, SweepSummary, run_sweep
 
 Workers = Annotated[
     int, typer.Option(help="Worker processes (0 = all cores; 1 = run in this process)")
@@ -131,8 +131,8 @@ def sweep_progress(
 
 def write_report(spec: Experiment, summary: SweepSummary, out_dir: Path, workers: str) -> Path:
     """The sweep's report.md from everything stored so far."""
-    from model.store import SweepStore
-    from model.sweep_report import write_sweep_report
+    from model.sweeps.report import write_sweep_report
+    from model.sweeps.store import SweepStore
 
     results = SweepStore(out_dir).results()
     return write_sweep_report(spec, summary, results, out_dir, workers)

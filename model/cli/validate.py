@@ -27,10 +27,10 @@ from model.errors import ConfigError
 from model.io import read_parquet
 from model.params import Params
 from model.params.loading import load_scenario
-from model.runner import DEFAULT_BASE_SEED, replicate_seeds
+from model.simulation.runner import DEFAULT_BASE_SEED, replicate_seeds
 
 if TYPE_CHECKING:
-    from model.validate import Validation
+    from model.validation.validate import Validation
 
 NUMBERS = {"Observed", "Model mean", "Model 5–95%", "Error", "Tolerance", "Value"}
 WIDE = 220  # characters per line when the output is not a terminal (logs, pipes)
@@ -61,7 +61,7 @@ def validate(
 
     Example: littlegiants validate baseline --seeds 5 --scale 1.0
     """
-    from model.validate import with_stylized, write_validation_report
+    from model.validation.validate import with_stylized, write_validation_report
 
     check_seeds(seeds, base_seed)
     if not 0 < stylized_scale <= 1:
@@ -92,7 +92,7 @@ def validate(
 
 def _simulate(params: Params, seeds: list[int], panel_scale: float | None, workers: int):
     """Run the seeds (and the stylized panel) with a progress bar."""
-    from model.validate import Validation, run_validation, validation_jobs
+    from model.validation.validate import Validation, run_validation, validation_jobs
 
     jobs = len(validation_jobs(params, seeds, panel_scale))
     started = time.perf_counter()
@@ -110,7 +110,7 @@ def _simulate(params: Params, seeds: list[int], panel_scale: float | None, worke
 
 def _from_file(path: Path, params: Params, panel_scale: float | None):
     """Results read from a file; the stylized panel (if asked) from one new run of `params`."""
-    from model.validate import Validation, stylized_panel
+    from model.validation.validate import Validation, stylized_panel
 
     table = read_parquet(path)
     scenarios = list(dict.fromkeys(table["scenario"])) if "scenario" in table else []
@@ -129,7 +129,7 @@ def _from_file(path: Path, params: Params, panel_scale: float | None):
 
 def _print(validation: Validation) -> None:
     """The target table and the stylized-facts table, on stdout (progress goes to stderr)."""
-    from model.validate import STYLIZED_HEADER, TARGET_HEADER, stylized_rows, target_rows
+    from model.validation.validate import STYLIZED_HEADER, TARGET_HEADER, stylized_rows, target_rows
 
     out = Console()
     if not out.is_terminal:

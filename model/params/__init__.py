@@ -61,7 +61,7 @@ class Params(Section):
     @field_validator("highlights")
     @classmethod
     def _known_variables(cls, names: tuple[str, ...]) -> tuple[str, ...]:
-        from model.reporters import REPORTERS  # imported late: reporters import params
+        from model.simulation.reporters import REPORTERS  # imported late: reporters import params
 
         unknown = [name for name in names if name not in REPORTERS]
         if unknown:

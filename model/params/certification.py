@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.params.fields import Section, param
+from model.params.fields import QuarterLabel, Section, param
 from model.params.policy import Campaign
 
 MEASURES = "MIIT Interim Measures, Jun 2022 (shared/data lg_*/prov_* rows)"
@@ -37,7 +37,7 @@ class Awareness(Section):
 class InnovativeRules(Section):
     """Innovative SME evaluation (from the 2022 Measures)."""
 
-    start: str = param(
+    start: QuarterLabel = param(
         "2022Q3",
         unit="quarter",
         doc="First quarter innovative SMEs are evaluated",

@@ -7,11 +7,22 @@ are allowed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from model.calendar import parse_quarter
 
 HAND_SET = "hand-set (quick fit to the 2021-25 targets)"
+
+
+def _quarter_label(value: str) -> str:
+    parse_quarter(value)  # raises ValueError("'x' is not a quarter; write it like 2021Q3")
+    return value
+
+
+# A quarter written like 2021Q3; anything else is a validation error naming the key.
+QuarterLabel = Annotated[str, AfterValidator(_quarter_label)]
 
 
 def param(

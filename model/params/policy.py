@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, StrictStr, field_validator
 
 from model.calendar import parse_quarter
-from model.params.fields import Section, param
+from model.params.fields import QuarterLabel, Section, param
 
 MOF_2021 = "MoF-MIIT Cai Jian [2021] No.2 (shared/data central_fiscal_funds_key_little_giants)"
 MOF_2024 = "MoF-MIIT Cai Jian [2024] No.148 (shared/data subsidy_per_key_firm)"
@@ -210,11 +210,5 @@ class DemographyParams(Section):
 class TimeParams(Section):
     """The simulated calendar; one step is one quarter."""
 
-    start: str = param("2019Q1", unit="quarter", doc="First simulated quarter")
-    end: str = param("2025Q4", unit="quarter", doc="Last simulated quarter")
-
-    @field_validator("start", "end")
-    @classmethod
-    def _is_quarter(cls, value: str) -> str:
-        parse_quarter(value)
-        return value
+    start: QuarterLabel = param("2019Q1", unit="quarter", doc="First simulated quarter")
+    end: QuarterLabel = param("2025Q4", unit="quarter", doc="Last simulated quarter")

@@ -1,0 +1,1 @@
+"""Fitting the free parameters to the observed targets: spec, search, store, report."""

@@ -1,0 +1,1 @@
+"""The Solara classroom page: session state, figures, views."""

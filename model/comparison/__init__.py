@@ -1,0 +1,1 @@
+"""Scenario comparison with common random numbers, and its report."""

@@ -1,0 +1,1 @@
+"""Observed facts (package data), the targets they define, and stylized-fact measures."""

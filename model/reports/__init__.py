@@ -1,0 +1,1 @@
+"""Markdown and PNG helpers shared by every report, and the run report."""

@@ -1,0 +1,143 @@
+"""The Mesa model: builds the economy; `step()` is one quarter, phases in calendar order."""
+
+from __future__ import annotations
+
+import mesa
+
+from model.calendar import parse_quarter, quarter_label, quarter_of_year, year_of
+from model.params import Params
+from model.simulation.agents import (
+    Bank,
+    FiscalProgramme,
+    Government,
+    GuidanceFund,
+    LargeFirm,
+    LargeFirms,
+    VentureCapital,
+)
+from model.simulation.founding import draw_firms
+from model.simulation.ledger import Ledger
+from model.simulation.links import Links
+from model.simulation.phases import (
+    certification,
+    demand,
+    demography,
+    finance,
+    innovation,
+    matching,
+    production,
+)
+from model.simulation.policy import Policy
+from model.simulation.population import Population, close_year
+from model.simulation.reporters import REPORTERS
+
+
+class Economy(mesa.Model):
+    """China's technology-based SMEs, their large buyers, financiers and government.
+
+    `Economy(params, seed=1)` builds the 2019Q1 state; each `step()` simulates one
+    quarter; `datacollector` holds one row of model-level reporters per quarter.
+    With `track_cash_flows`, `ledger.net` keeps each firm's net cash flow of the
+    quarter (for checking the books; off by default for speed).
+    """
+
+    def __init__(
+        self,
+        params: Params,
+        seed: int | None = None,
+        track_cash_flows: bool = False,
+    ) -> None:
+        super().__init__(rng=seed)
+        self.params = params
+        self.seed = seed
+        self.quarter = parse_quarter(params.time.start)
+        self.end_quarter = parse_quarter(params.time.end)
+        self.entries = self.exits = 0
+        self.report_cache: dict | None = None
+        self.quarter_labels: list[str] = []
+        self.ledger = Ledger(track_firms=track_cash_flows)
+        self.population = self._found_population()
+        self.buyers = LargeFirms(params, self.rng)
+        self.links = Links(len(self.buyers))
+        self.large_firms = [LargeFirm(self, i) for i in range(len(self.buyers))]
+        self.government = Government(self, params.certification)
+        self.bank = Bank(self, params.finance.bank, params.finance.ip_pledge)
+        self.vc = VentureCapital(self, params.finance.vc, params.scale)
+        self.guidance_fund = GuidanceFund(self, params.finance.guidance_fund, params.scale)
+        fiscal = params.fiscal
+        self.programmes = [
+            FiscalProgramme(self, p, params.scale, fiscal.support_scale) for p in fiscal.programmes
+        ]
+        self.policy = Policy(self)
+        self.last_certified = None
+        self.cash_target = finance.desired_cash(self.population, params)
+        certification.initial_lists(self)
+        matching.attach_suppliers(self)
+        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+
+    def _found_population(self) -> Population:
+        p = self.params.population
+        initial = max(1, round(p.initial_firms * self.params.scale))
+        # Room for the expected entry (zeroed pages cost nothing until used), at most 4x;
+        # beyond that the buffers grow by half when they fill up.
+        quarters = self.end_quarter - self.quarter + 1
+        growth = min((1.0 + self.params.demography.entry_rate) ** quarters, 4.0)
+        population = Population(capacity=int(initial * growth * 1.05) + 16)
+        population.add(
+            draw_firms(
+                self.params,
+                self.rng,
+                initial,
+                self.quarter,
+                revenue_median_myuan=p.revenue_median_myuan,
+                age_mean_years=p.age_mean_years,
+            )
+        )
+        return population
+
+    @property
+    def year(self) -> int:
+        """Calendar year of the current quarter."""
+        return year_of(self.quarter)
+
+    @property
+    def quarter_of_year(self) -> int:
+        """1-4."""
+        return quarter_of_year(self.quarter)
+
+    @property
+    def label(self) -> str:
+        """The current quarter, like 2021Q3."""
+        return quarter_label(self.quarter)
+
+    def step(self) -> None:
+        """One quarter of the little-giant economy."""
+        self.ledger.start_quarter(len(self.population))
+        self.government.start_quarter()
+        self.policy.apply(self.quarter)  # dated events switch on
+        demand.update(self)  # buyers' demand, foreign supply cut
+        matching.attach_suppliers(self)  # SMEs win or lose large customers
+        production.produce(self)  # revenue, costs, cash
+        finance.raise_funds(self)  # awards, banks, IP pledges, funds, VC
+        innovation.invest_and_patent(self)  # R&D, knowledge, patents, capability
+        certification.run(self)  # lists, national batch, 3-year review
+        demography.enter_and_exit(self)  # exit, entry
+        if self.quarter_of_year == 4:
+            close_year(self.population)  # year-end accounts
+        self.quarter_labels.append(self.label)
+        self.collect()  # reporters
+        self.quarter += 1
+        self.running = self.quarter <= self.end_quarter
+
+    def collect(self) -> None:
+        """Record this quarter's reporters (rows shared between reporters meanwhile)."""
+        self.report_cache = {}
+        try:
+            self.datacollector.collect(self)
+        finally:
+            self.report_cache = None
+
+    def run(self) -> None:
+        """Step until the end quarter."""
+        while self.running:
+            self.step()

@@ -1,0 +1,200 @@
+"""Certification: firms choose a list to prepare for; screenings, batches and reviews.
+
+New certifications = firms that pass the tests x apply (Bass-diffused willingness)
+x approval probability. Nothing here reads the observed batch sizes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.calendar import parse_quarter
+from model.simulation import rules
+from model.simulation.population import INNOVATIVE, NATIONAL, NONE, PROVINCIAL, Population
+
+if TYPE_CHECKING:
+    from model.params import Params
+    from model.simulation.economy import Economy
+
+LEVEL_NAMES = {INNOVATIVE: "innovative", PROVINCIAL: "provincial", NATIONAL: "national"}
+
+
+def innovative_active(model: Economy) -> bool:
+    """Whether innovative SMEs are evaluated yet (the 2022 Measures)."""
+    start = parse_quarter(model.params.certification.innovative.start)
+    return model.quarter >= start
+
+
+def eligible(model: Economy, level: int, year: int) -> np.ndarray:
+    """Firms passing the tests of a list in a given year."""
+    pop, cert = model.population, model.params.certification
+    if level == INNOVATIVE:
+        return rules.innovative_eligible(pop, cert.innovative)
+    if level == PROVINCIAL:
+        return rules.provincial_eligible(pop, cert.provincial, year)
+    return rules.national_eligible(pop, cert.national, year)
+
+
+def required_rd_intensity(pop: Population, params: Params) -> np.ndarray:
+    """R&D intensity the list each firm prepares for asks of it (0 if none)."""
+    prov, nat = params.certification.provincial, params.certification.national
+    annual = 4.0 * np.maximum(pop.revenue, 1e-9)
+    provincial = np.maximum(prov.min_rd_intensity, prov.min_rd_myuan / annual)
+    # Small firms take the two-year R&D-sum path, spread over two years.
+    national = np.select(
+        [annual >= nat.large_revenue_myuan, annual >= nat.mid_revenue_myuan],
+        [nat.rd_intensity_large, nat.rd_intensity_mid],
+        nat.small_min_rd_myuan / 2.0 / annual,
+    )
+    innovative = params.certification.innovative.min_rd_intensity
+    return np.select(
+        [
+            pop.preparing == INNOVATIVE,
+            pop.preparing == PROVINCIAL,
+            pop.preparing == NATIONAL,
+        ],
+        [innovative, provincial, national],
+        0.0,
+    )
+
+
+def budget_rd(model: Economy) -> None:
+    """Yearly R&D budgets: firms preparing an application close part of the gap between
+    their R&D intensity and the list's threshold (plus a margin), if it is within reach."""
+    pop, inn = model.population, model.params.innovation
+    view = pop.rows(np.flatnonzero(pop.preparing > 0))
+    required = required_rd_intensity(view, model.params) + inn.adaptation_margin
+    gap = np.maximum(required - view.rd_intensity, 0.0) * (required <= inn.max_rd_intensity)
+    pop.rd_intensity[view.rows] += inn.adaptation_speed * gap
+
+
+def plan_applications(model: Economy) -> None:
+    """At the start of the year, firms willing to apply prepare for the next list up
+    and budget their R&D to meet its threshold."""
+    pop, gov = model.population, model.government
+    next_level = np.minimum(np.maximum(pop.status, NONE) + 1, NATIONAL)
+    if not innovative_active(model):
+        next_level = np.where(next_level == INNOVATIVE, PROVINCIAL, next_level)
+    willing = np.zeros(len(pop))
+    for level, name in LEVEL_NAMES.items():
+        willing[next_level == level] = gov.awareness[name]
+    prepares = pop.alive & (pop.status < NATIONAL) & (model.rng.random(len(pop)) < willing)
+    pop.preparing = np.where(prepares, next_level, NONE)
+    budget_rd(model)
+
+
+def screen(model: Economy, level: int, passes: np.ndarray, approval: np.ndarray) -> np.ndarray:
+    """Applications to one list: qualifying firms below it apply, some are approved."""
+    pop, gov, name = model.population, model.government, LEVEL_NAMES[level]
+    below = pop.alive & (pop.status < level)
+    if level == NATIONAL:
+        below &= pop.status == PROVINCIAL
+    qualifying = passes & below
+    on_list = int((pop.status >= level).sum())
+    gov.certified_share[name] = on_list / max(on_list + int(qualifying.sum()), 1)
+    willing = gov.update_awareness(name)
+    applies = qualifying & (model.rng.random(len(pop)) < willing)
+    approved = applies & (model.rng.random(len(pop)) < approval)
+    rows = np.flatnonzero(approved)
+    pop.status[rows] = level
+    if level == NATIONAL:
+        gov.counts["national_applicants"] += int(applies.sum())
+    return rows
+
+
+def review(model: Economy, level: int, passes: np.ndarray, year_column: str) -> tuple[int, int]:
+    """Re-test firms whose certification is due; failures drop one list down."""
+    pop = model.population
+    validity = getattr(model.params.certification, LEVEL_NAMES[level]).validity_years
+    years = getattr(pop, year_column)
+    due = np.flatnonzero((pop.status == level) & (years + validity <= model.year))
+    ok = passes[due]
+    years[due[ok]] = model.year
+    fallback = (
+        PROVINCIAL if level == NATIONAL else (INNOVATIVE if innovative_active(model) else NONE)
+    )
+    pop.status[due[~ok]] = fallback
+    return len(due), int(ok.sum())
+
+
+def award(model: Economy, rows: np.ndarray, amount_myuan: float) -> None:
+    """One-off local awards on certification, paid into cash."""
+    pop = model.population
+    paid = np.zeros(len(pop))
+    paid[rows] = amount_myuan * model.params.fiscal.support_scale
+    pop.cash += paid
+    pop.grants += paid
+    model.ledger.record(fiscal=paid)
+
+
+def run(model: Economy) -> None:
+    """The government's certification calendar for this quarter."""
+    cert, pop, gov = model.params.certification, model.population, model.government
+    year, quarter_of_year = model.year, model.quarter_of_year
+    if quarter_of_year == 1:
+        # This year's candidates: the national tests on last year's (now closed)
+        # accounts, counted whether or not anyone certifies (a counterfactual output).
+        gov.qualifying_national = int(eligible(model, NATIONAL, year).sum())
+    if not cert.enabled:
+        return
+    if quarter_of_year == 1:
+        plan_applications(model)
+    if innovative_active(model) and quarter_of_year == cert.innovative.screening_quarter:
+        rows = screen(
+            model,
+            INNOVATIVE,
+            eligible(model, INNOVATIVE, year),
+            np.full(len(pop), cert.innovative.approval),
+        )
+        pop.innovative_year[rows] = year
+        gov.counts["new_innovative"] += len(rows)
+    if quarter_of_year == cert.provincial.screening_quarter:
+        passes = eligible(model, PROVINCIAL, year)
+        reviewed, passed = review(model, PROVINCIAL, passes, "provincial_year")
+        gov.counts["provincial_reviewed"] += reviewed
+        gov.counts["provincial_review_passed"] += passed
+        rows = screen(model, PROVINCIAL, passes, np.full(len(pop), cert.provincial.approval))
+        pop.provincial_year[rows] = year
+        award(model, rows, model.params.fiscal.provincial_award_myuan)
+        gov.counts["new_provincial"] += len(rows)
+    if quarter_of_year == cert.national.batch_quarter and year >= cert.national.first_batch_year:
+        national_batch(model, year)
+
+
+def national_batch(model: Economy, year: int) -> None:
+    """The 3-year review, the year's national batch and the programmes' selections."""
+    nat, pop, gov = (
+        model.params.certification.national,
+        model.population,
+        model.government,
+    )
+    passes = eligible(model, NATIONAL, year)
+    reviewed, passed = review(model, NATIONAL, passes, "national_year")
+    gov.counts["national_reviewed"] += reviewed
+    gov.counts["national_review_passed"] += passed
+    priority = pop.foundational | pop.key_chain
+    approval = np.minimum(1.0, nat.approval * (1.0 + nat.priority_bonus * priority))
+    rows = screen(model, NATIONAL, passes, approval)
+    pop.national_year[rows] = year
+    award(model, rows, model.params.fiscal.national_award_myuan)
+    gov.counts["new_national"] += len(rows)
+    model.last_certified = rows
+    for programme in model.programmes:
+        if programme.runs_batch(year):
+            programme.select(pop, model.quarter, model.rng)
+
+
+def initial_lists(model: Economy) -> None:
+    """Provincial lists existing at the start of the clock (earlier screenings)."""
+    pop, prov = model.population, model.params.certification.provincial
+    if not model.params.certification.enabled:
+        return
+    year = model.year
+    chance = prov.awareness.initial * prov.approval
+    listed = eligible(model, PROVINCIAL, year) & (model.rng.random(len(pop)) < chance)
+    rows = np.flatnonzero(listed)
+    pop.status[rows] = PROVINCIAL
+    # Earlier listings were spread over the validity period, so reviews are staggered.
+    pop.provincial_year[rows] = year - model.rng.integers(1, prov.validity_years + 1, len(rows))

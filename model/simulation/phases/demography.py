@@ -1,0 +1,85 @@
+"""Entry of new technology-based SMEs and exit (baseline hazard and insolvency)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.simulation.founding import draw_firms
+from model.simulation.population import DEAD, Population, RowView
+
+# Share of exited rows above which the year-end compaction runs. A speed setting,
+# not an economic parameter: it moves rows, and so the random stream, but not the
+# distribution of any outcome.
+COMPACT_ABOVE = 0.08
+
+if TYPE_CHECKING:
+    from model.simulation.economy import Economy
+
+
+def exit_firms(model: Economy) -> int:
+    """Firms that close this quarter; insolvent ones (negative cash) much more often."""
+    pop, d = model.population, model.params.demography
+    draws = model.rng.random(len(pop), dtype=np.float32)
+    closes = np.zeros(len(pop), dtype=bool)
+
+    def decide(firms: RowView) -> None:
+        young = firms.age_years(model.quarter) < d.young_years
+        hazard = d.exit_rate + d.young_exit_rate * young + d.insolvency_exit * (firms.cash < 0)
+        closes[firms.rows] = firms.alive & (draws[firms.rows] < hazard)
+
+    pop.each_block(decide)
+    liquidate(pop, np.flatnonzero(closes))
+    return int(closes.sum())
+
+
+def liquidate(pop: Population, rows: np.ndarray) -> None:
+    """Close firms: assets go to creditors, the rest is written off; nothing flows after.
+
+    With no sales, cash, debt or plant left, an exited row pays and receives nothing
+    until the year-end compaction drops it.
+    """
+    pop.status[rows] = DEAD
+    for column in (
+        "size",
+        "revenue",
+        "opex",
+        "cash",
+        "bank_debt",
+        "ip_debt",
+        "fixed_assets",
+        "grants",
+        "support_payment",
+    ):
+        getattr(pop, column)[rows] = 0.0
+    pop.preparing[rows] = 0
+    pop.support_until[rows] = -1
+
+
+def enter_firms(model: Economy) -> int:
+    """New firms, in proportion to the pool; founded this quarter."""
+    pop, d = model.population, model.params.demography
+    count = int(model.rng.poisson(d.entry_rate * int(pop.alive.sum())))
+    if count:
+        pop.add(
+            draw_firms(
+                model.params,
+                model.rng,
+                count,
+                model.quarter,
+                revenue_median_myuan=d.entrant_revenue_median_myuan,
+                age_mean_years=0.0,
+            )
+        )
+    return count
+
+
+def enter_and_exit(model: Economy) -> None:
+    """Exits, then entries; at year end exited rows are dropped once they are many."""
+    model.exits = exit_firms(model)
+    model.entries = enter_firms(model)
+    pop = model.population
+    exited_share = 1.0 - np.count_nonzero(pop.alive) / max(len(pop), 1)
+    if model.quarter_of_year == 4 and exited_share > COMPACT_ABOVE:
+        model.links.remap(pop.compact())

@@ -1,0 +1,107 @@
+"""Production: own-market sales, sales to large customers, costs, investment, cash."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.simulation.population import RowView
+
+REFERENCE_SIZE_MYUAN = 10.0  # annual own-market sales at which sigma = firm volatility
+# Below 0.1M yuan a year a firm is dormant, not ever more volatile: the size scaling stops.
+SMALLEST_SIZE_MYUAN = 0.1
+
+if TYPE_CHECKING:
+    from model.params import Params
+    from model.simulation.economy import Economy
+
+
+def technology_access(index: float, exposure: np.ndarray, loss: float) -> np.ndarray:
+    """Foreign technology access: 1 - loss * min(1, restriction index * exposure)."""
+    return 1.0 - loss * np.minimum(index * exposure, 1.0)
+
+
+def grow_own_market(firms: RowView, shock: np.ndarray, params: Params) -> None:
+    """Gibrat growth of own-market sales, faster for more capable firms.
+
+    log size grows by (market growth + premium x capability) / 4 + sigma_i x shock,
+    shock ~ N(0, 1), sigma_i = firm volatility x (annual size / 10M)^-elasticity;
+    exited firms have size 0 and stay there.
+    """
+    p = params.production
+    growth = shock * firms.volatility
+    # Larger firms are steadier (sigma ~ size^-e): a scale mixture of normal shocks,
+    # so fat-tailed growth rates across firms emerge rather than being assumed.
+    annual_size = 4.0 * np.maximum(firms.size, SMALLEST_SIZE_MYUAN / 4.0) / REFERENCE_SIZE_MYUAN
+    growth *= np.power(annual_size, -p.volatility_size_elasticity)
+    growth += (p.market_growth / 4.0) + (p.capability_premium / 4.0) * firms.capability
+    firms.size *= np.exp(growth)
+    firms.niche_market *= (1.0 + p.niche_growth) ** 0.25
+
+
+def customer_sales(model: Economy) -> np.ndarray:
+    """Sales to large customers, M yuan this quarter.
+
+    Each buyer splits its quarterly domestic demand among its suppliers in
+    proportion to their own-market size, up to `max_link_uplift` x size per link.
+    """
+    pop, links = model.population, model.links
+    sme, buyer = links.sme, links.buyer
+    supplier_size = np.bincount(buyer, weights=pop.size[sme], minlength=len(model.buyers))
+    per_size = np.zeros(len(model.buyers))
+    np.divide(
+        model.buyers.domestic_demand / 4.0, supplier_size, out=per_size, where=supplier_size > 0
+    )
+    per_size = np.minimum(per_size, model.params.production.max_link_uplift)
+    return pop.size * np.bincount(sme, weights=per_size[buyer], minlength=len(pop))
+
+
+def settle_quarter(
+    model: Economy, firms: RowView, sales_to_customers: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Revenue, costs, interest, principal and investment of some firms; their flows."""
+    p, bank = model.params.production, model.params.finance.bank
+    firms.revenue = firms.size + sales_to_customers
+    cost_share = (1.0 - p.base_margin) - p.capability_margin * firms.capability
+    cost_share -= p.zone_cost_saving * firms.zone
+    firms.opex = firms.revenue * cost_share
+    interest = (firms.bank_debt + firms.ip_debt) * (bank.interest_rate / 4.0)
+    bank_repaid = firms.bank_debt * bank.repayment_rate
+    ip_repaid = firms.ip_debt * bank.repayment_rate
+    depreciation = firms.fixed_assets * (1.0 - (1.0 - p.depreciation) ** 0.25)
+    investment = np.maximum(p.capital_output_ratio * 4.0 * firms.revenue - firms.fixed_assets, 0)
+    investment *= p.investment_speed
+    firms.fixed_assets += investment
+    capex = investment + depreciation
+    firms.cash += firms.revenue - firms.opex - interest - bank_repaid - ip_repaid - capex
+    firms.bank_debt -= bank_repaid
+    firms.ip_debt -= ip_repaid
+    firms.rev_ytd += firms.revenue
+    return {
+        "revenue": firms.revenue,
+        "opex": -firms.opex,
+        "interest": -interest,
+        "repayment": -(bank_repaid + ip_repaid),
+        "capex": -capex,
+    }
+
+
+def produce(model: Economy) -> None:
+    """The quarter's production: grow, sell to customers, settle the books."""
+    pop, params = model.population, model.params
+    # float32 normals are faster to draw; the growth arithmetic stays in float64.
+    shocks = model.rng.standard_normal(len(pop), dtype=np.float32).astype(np.float64)
+    index, loss = model.policy.restriction_index, params.restrictions.tech_access_loss
+
+    def grow_block(firms: RowView) -> None:
+        firms.tech_access = technology_access(index, firms.exposure, loss)
+        grow_own_market(firms, shocks[firms.rows], params)
+
+    pop.each_block(grow_block)
+    sales = customer_sales(model)
+    settled = pop.each_block(
+        lambda firms: (firms.rows, settle_quarter(model, firms, sales[firms.rows]))
+    )
+    for rows, flows in settled:  # in block order, so the totals add up the same way
+        model.ledger.record(rows=rows, **flows)

@@ -1,0 +1,213 @@
+"""Model-level reporters: pure functions economy -> number, at national (1:1) scale.
+
+Counts and money totals are divided by the run's scale; money is reported in
+yuan. Means over an empty group are NaN (the tidy table drops those rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.simulation.population import INNOVATIVE, NATIONAL, PROVINCIAL, RowView
+
+if TYPE_CHECKING:
+    from model.simulation.economy import Economy
+
+YUAN_PER_MYUAN = 1e6
+EXPOSED = 0.5  # exposure from which a firm counts as exposed to restrictions
+
+
+def _lg(m: Economy) -> RowView:
+    """National little giants as a row view.
+
+    While the economy collects its reporters (`Economy.collect`) the rows are found
+    once and shared; a reporter called on its own looks them up afresh.
+    """
+    cache = getattr(m, "report_cache", None)
+    if cache is None:
+        return m.population.rows(np.flatnonzero(m.population.status == NATIONAL))
+    if "lg_rows" not in cache:
+        cache["lg_rows"] = np.flatnonzero(m.population.status == NATIONAL)
+    return m.population.rows(cache["lg_rows"])
+
+
+def _national(value: float, m: Economy) -> float:
+    return float(value) / m.params.scale
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def national_little_giants(m: Economy) -> float:
+    """National little giants (certified and not failed review), firms."""
+    return _national(len(_lg(m)), m)
+
+
+def provincial_specialized(m: Economy) -> float:
+    """Provincial specialized SMEs including national little giants, firms."""
+    return _national((m.population.status >= PROVINCIAL).sum(), m)
+
+
+def innovative_smes(m: Economy) -> float:
+    """Innovative SMEs including both higher lists, firms."""
+    return _national((m.population.status >= INNOVATIVE).sum(), m)
+
+
+def pool_firms(m: Economy) -> float:
+    """Technology-based SMEs operating in the pool, firms."""
+    return _national(m.population.alive.sum(), m)
+
+
+def firms_meeting_national_thresholds(m: Economy) -> float:
+    """Firms passing the national tests on this year's accounts (last year's books,
+    judged in Q1), certified or not, firms."""
+    return _national(m.government.qualifying_national, m)
+
+
+def government_count(name: str, m: Economy) -> float:
+    """A government counter this quarter (certifications, reviews), firms."""
+    return _national(m.government.counts[name], m)
+
+
+def lg_invention_patents_mean(m: Economy) -> float:
+    """Invention patents owned per national little giant."""
+    return _mean(_lg(m).patents)
+
+
+def lg_rd_spend_mean_yuan(m: Economy) -> float:
+    """R&D per national little giant over the trailing four quarters, yuan."""
+    return _mean(_lg(m).rd_trailing) * YUAN_PER_MYUAN
+
+
+def lg_revenue_mean_yuan(m: Economy) -> float:
+    """Revenue per national little giant, this quarter at an annual rate, yuan."""
+    return _mean(_lg(m).revenue * 4.0) * YUAN_PER_MYUAN
+
+
+def lg_rd_intensity(m: Economy) -> float:
+    """Aggregate R&D / revenue of national little giants this quarter, share."""
+    lg = _lg(m)
+    revenue = lg.revenue.sum()
+    return float(lg.rd_spend.sum() / revenue) if revenue > 0 else float("nan")
+
+
+def lg_share(attribute: str, m: Economy) -> float:
+    """Share of national little giants with a true boolean attribute."""
+    return _mean(getattr(_lg(m), attribute).astype(float))
+
+
+def lg_share_supplying_3plus_large(m: Economy) -> float:
+    """Share of national little giants supplying three or more large firms."""
+    return _mean((_lg(m).customers >= 3).astype(float))
+
+
+def lg_share_with_loans(m: Economy) -> float:
+    """Share of national little giants with debt outstanding."""
+    return _mean((_lg(m).debt > 0).astype(float))
+
+
+def lg_loan_balance_mean_yuan(m: Economy) -> float:
+    """Mean debt of national little giants that have loans, yuan."""
+    debt = _lg(m).debt
+    return _mean(debt[debt > 0]) * YUAN_PER_MYUAN
+
+
+def lg_listed(m: Economy) -> float:
+    """Listed national little giants, firms."""
+    return _national(_lg(m).listed.sum(), m)
+
+
+def finance_flow(channel: str, m: Economy) -> float:
+    """Money paid to SMEs through one finance channel this quarter, yuan."""
+    return _national(m.ledger.total(channel), m) * YUAN_PER_MYUAN
+
+
+def large_firm_foreign_supply_share(m: Economy) -> float:
+    """Demand-weighted share of large firms' specialized inputs bought abroad."""
+    b = m.buyers
+    return float((b.demand * b.foreign_share).sum() / b.demand.sum())
+
+
+def large_firm_domestic_supply_share(m: Economy) -> float:
+    """Demand-weighted share of large firms' specialized inputs bought at home."""
+    return 1.0 - large_firm_foreign_supply_share(m)
+
+
+def invention_patents_filed(m: Economy) -> float:
+    """Invention patents filed by pool SMEs this quarter."""
+    return _national(m.population.patents_new.sum(), m)
+
+
+def sme_entries(m: Economy) -> float:
+    """New technology-based SMEs this quarter, firms."""
+    return _national(m.entries, m)
+
+
+def sme_exits(m: Economy) -> float:
+    """Exits from the pool this quarter, firms."""
+    return _national(m.exits, m)
+
+
+def restriction_index(m: Economy) -> float:
+    """Cumulative foreign technology restriction index (0 = none)."""
+    return m.policy.restriction_index
+
+
+def exposed_tech_access_mean(m: Economy) -> float:
+    """Mean foreign technology access of firms relying on foreign technology
+    for at least half of their R&D (exposure >= 0.5)."""
+    pop = m.population
+    exposed = pop.alive & (pop.exposure >= EXPOSED)
+    count = np.count_nonzero(exposed)
+    return float(np.dot(pop.tech_access, exposed) / count) if count else float("nan")
+
+
+def key_programme_firms(m: Economy) -> float:
+    """Firms currently receiving central key-little-giant awards."""
+    pop = m.population
+    return _national((pop.alive & (pop.support_until >= m.quarter)).sum(), m)
+
+
+REPORTERS: dict[str, Callable[[Economy], float]] = {
+    "national_little_giants": national_little_giants,
+    "new_national_certifications": partial(government_count, "new_national"),
+    "national_reviewed": partial(government_count, "national_reviewed"),
+    "national_review_passed": partial(government_count, "national_review_passed"),
+    "national_applicants": partial(government_count, "national_applicants"),
+    "provincial_specialized": provincial_specialized,
+    "new_provincial": partial(government_count, "new_provincial"),
+    "innovative_smes": innovative_smes,
+    "pool_firms": pool_firms,
+    "firms_meeting_national_thresholds": firms_meeting_national_thresholds,
+    "lg_invention_patents_mean": lg_invention_patents_mean,
+    "lg_rd_spend_mean_yuan": lg_rd_spend_mean_yuan,
+    "lg_revenue_mean_yuan": lg_revenue_mean_yuan,
+    "lg_rd_intensity": lg_rd_intensity,
+    "lg_share_high_tech_zone": partial(lg_share, "zone"),
+    "lg_share_foundational": partial(lg_share, "foundational"),
+    "lg_share_key_chain": partial(lg_share, "key_chain"),
+    "lg_share_supplying_3plus_large": lg_share_supplying_3plus_large,
+    "lg_share_vc_backed": partial(lg_share, "vc_backed"),
+    "lg_share_with_loans": lg_share_with_loans,
+    "lg_loan_balance_mean_yuan": lg_loan_balance_mean_yuan,
+    "lg_listed": lg_listed,
+    "finance_bank_yuan": partial(finance_flow, "bank"),
+    "finance_ip_pledge_yuan": partial(finance_flow, "ip_pledge"),
+    "finance_vc_yuan": partial(finance_flow, "vc"),
+    "finance_guidance_fund_yuan": partial(finance_flow, "guidance_fund"),
+    "finance_fiscal_yuan": partial(finance_flow, "fiscal"),
+    "finance_ipo_yuan": partial(finance_flow, "ipo"),
+    "key_programme_firms": key_programme_firms,
+    "large_firm_foreign_supply_share": large_firm_foreign_supply_share,
+    "large_firm_domestic_supply_share": large_firm_domestic_supply_share,
+    "restriction_index": restriction_index,
+    "exposed_tech_access_mean": exposed_tech_access_mean,
+    "invention_patents_filed": invention_patents_filed,
+    "sme_entries": sme_entries,
+    "sme_exits": sme_exits,
+}

@@ -1,0 +1,1 @@
+"""Experiments: specs, samplers, local/Dask execution, the Parquet store, sensitivity."""

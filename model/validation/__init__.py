@@ -1,0 +1,1 @@
+"""Checking a scenario against every observed fact and the stylized facts."""
