@@ -1,4 +1,4 @@
-"""The observed 2019-25 facts (package copy of shared/data) and the Target they become.
+"""The observed 2019-25 facts (model/data, the package's own copy) and the Target they become.
 
 `facts()` is the whole sourced table; a `Target` says which model variable and quarter
 a fact is compared with and how close the model must come (see model/evidence/targets.py

@@ -1,4 +1,4 @@
-"""The observed 2019-25 facts (package copy of shared/data) and how they map onto outputs.
+"""The observed 2019-25 facts (model/data, the package's own copy) and how they map onto outputs.
 
 `facts()` is the whole table; `TARGETS` says which model variable and quarter each
 fact is compared with, how close the model must come (tolerance), whether the fact

@@ -5,7 +5,7 @@ from __future__ import annotations
 from model.params.fields import QuarterLabel, Section, param
 from model.params.policy import Campaign
 
-MEASURES = "MIIT Interim Measures, Jun 2022 (shared/data lg_*/prov_* rows)"
+MEASURES = "MIIT Interim Measures, Jun 2022 (model/data facts lg_*/prov_* rows)"
 
 
 class Awareness(Section):
@@ -230,7 +230,7 @@ class NationalRules(Section):
         le=20,
         unit="years",
         doc="Years before a review",
-        source="shared/data lg_validity_years",
+        source="model/data facts lg_validity_years",
     )
     awareness: Awareness = param(
         Awareness(initial=0.05, external=0.15, imitation=0.1),

@@ -6,7 +6,7 @@ from model.params.fields import Section, param
 
 PBOC_2021 = (
     "PBoC, end-Oct 2021: >70% of little giants had loans, mean balance 75.26M yuan "
-    "(shared/data little_giants_with_loans_share, little_giant_avg_loan_balance)"
+    "(model/data facts little_giants_with_loans_share, little_giant_avg_loan_balance)"
 )
 
 
@@ -167,7 +167,7 @@ class GuidanceFundParams(Section):
         le=2100,
         unit="year",
         doc="First year the funds invest",
-        source="National SME Development Fund set up in 2020 (shared/data)",
+        source="National SME Development Fund set up in 2020 (model/data facts)",
     )
 
 

@@ -9,8 +9,8 @@ from pydantic import Field, StrictStr, field_validator
 from model.calendar import parse_quarter
 from model.params.fields import QuarterLabel, Section, param
 
-MOF_2021 = "MoF-MIIT Cai Jian [2021] No.2 (shared/data central_fiscal_funds_key_little_giants)"
-MOF_2024 = "MoF-MIIT Cai Jian [2024] No.148 (shared/data subsidy_per_key_firm)"
+MOF_2021 = "MoF-MIIT Cai Jian [2021] No.2 (model/data facts central_fiscal_funds_key_little_giants)"
+MOF_2024 = "MoF-MIIT Cai Jian [2024] No.148 (model/data facts subsidy_per_key_firm)"
 
 
 class DatedEvent(Section):
@@ -51,7 +51,10 @@ class ZoneParams(Section):
     """National high-tech zones: dated expansions (the zone effects sit with each mechanism)."""
 
     expansions: tuple[ZoneExpansion, ...] = param(
-        (), unit="-", doc="Dated zone expansions", source="shared/data national_high_tech_zones"
+        (),
+        unit="-",
+        doc="Dated zone expansions",
+        source="model/data facts national_high_tech_zones",
     )
 
 
@@ -87,7 +90,7 @@ class RestrictionParams(Section):
         (),
         unit="-",
         doc="Dated restriction and easing events",
-        source="shared/data restriction_event rows",
+        source="model/data facts restriction_event rows",
     )
 
 

@@ -7,7 +7,7 @@ from pydantic import StrictFloat, field_validator
 from model.params.fields import Section, param
 
 MIIT_FIELDS = (
-    "MIIT little-giant field composition (shared/data: share_manufacturing, "
+    "MIIT little-giant field composition (model/data facts: share_manufacturing, "
     "share_industrial_foundation); split across fields hand-set"
 )
 
@@ -131,7 +131,7 @@ class PopulationParams(Section):
         unit="firms at 1:1",
         doc="Technology-based SMEs in the pool at the start (candidates for all lists)",
         source="sized so the 2025 pool exceeds the 600,000 innovative SMEs "
-        "(shared/data innovative_smes 2025)",
+        "(model/data facts innovative_smes 2025)",
     )
     revenue_median_myuan: float = param(
         10.0,
