@@ -93,8 +93,9 @@ def restriction_events(draw: st.DrawFn) -> list[dict[str, Any]]:
             st.fixed_dictionaries(
                 {
                     "quarter": st.sampled_from(quarters),
-                    "severity": st.floats(0.0, 1.0),
-                    "kind": st.sampled_from(["restriction", "easing"]),
+                    "control": st.floats(0.0, 1.0),
+                    "large_firms": st.integers(0, 50),
+                    "smes": st.integers(0, 5000),
                 }
             ),
             max_size=6,

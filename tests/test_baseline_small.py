@@ -48,44 +48,53 @@ def test_national_little_giants_rise_every_year_2020_to_2025(baseline):
     assert year_end[-1] > 5000  # thousands of firms at national scale by 2025
 
 
-def test_restriction_index_follows_the_dated_events(baseline):
+def test_field_controls_add_up_the_dated_events(baseline):
     economy, frame = baseline
-    params, index, expected = economy.params, frame["restriction_index"], {}
-    level = 0.0
-    for label in frame.index:
-        for event in params.restrictions.events:
-            if event.quarter == label:
-                change = event.severity if event.kind == "restriction" else -event.severity
-                level = min(params.restrictions.max_index, max(0.0, level + change))
-        expected[label] = level
-    assert index.to_dict() == pytest.approx(expected)
-    assert index["2019Q1"] == 0 < index["2019Q2"] < index["2022Q4"] < index["2025Q3"]
-    assert index["2019Q2":].min() > 0
+    params = economy.params
+    sectors = [s.name for s in params.population.sectors]
+    expected = np.zeros(len(sectors))
+    for event in params.restrictions.events:
+        for name in event.sectors or sectors:
+            expected[sectors.index(name)] += event.control * params.restrictions.severity_scale
+    np.testing.assert_allclose(economy.policy.control, np.minimum(expected, 1.0))
+    assert economy.policy.control[sectors.index("semiconductors_electronics")] > 0.3
+    assert economy.policy.control[sectors.index("biomedicine")] == 0.0
+    controlled = frame["controlled_foreign_share"]
+    assert controlled["2022Q3"] < controlled["2022Q4"] < controlled["2025Q4"]
+
+
+def test_listings_follow_the_events_and_the_easing_lifts_the_affiliates(baseline):
+    economy, frame = baseline
+    listed = frame["sanctioned_large_firms"]
+    assert listed["2019Q1"] == 0 and listed["2019Q2"] >= 1
+    assert listed["2025Q3"] > listed["2025Q2"]  # the Affiliates Rule lists more groups
+    assert listed["2025Q4"] < listed["2025Q3"]  # its suspension lifts them again
+    assert (listed.loc[:"2025Q3"].diff().dropna() >= 0).all()  # nobody leaves before
 
 
 def test_restrictions_lower_large_firms_foreign_supply_share(baseline):
     _, frame = baseline
     share = frame["large_firm_foreign_supply_share"]
-    assert share["2025Q4"] < share["2019Q1"] - 0.03
-    assert (share.diff().dropna()[frame["restriction_index"].diff().dropna() > 0] < 0).all()
+    assert share["2025Q4"] < share["2019Q1"] - 0.02
     domestic = frame["large_firm_domestic_supply_share"]
     np.testing.assert_allclose(share + domestic, 1.0)
 
 
 def test_restrictions_lower_exposed_firms_technology_access(baseline, unrestricted):
     _, frame = baseline
-    assert frame["exposed_tech_access_mean"]["2025Q4"] < 0.9
+    assert frame["exposed_tech_access_mean"]["2025Q4"] < 0.97
+    assert frame["exposed_tech_access_mean"]["2019Q1"] == 1.0  # nothing in force yet
     assert (unrestricted[1]["exposed_tech_access_mean"] == 1.0).all()
 
 
 def test_without_restriction_events_foreign_supply_share_never_moves(unrestricted):
     economy, frame = unrestricted
-    assert (frame["restriction_index"] == 0).all()
+    assert (frame["controlled_foreign_share"] == 0).all()
+    assert (frame["sanctioned_large_firms"] == 0).all() and (frame["sanctioned_smes"] == 0).all()
     share = frame["large_firm_foreign_supply_share"]
     np.testing.assert_allclose(share, share.iloc[0], rtol=1e-12)  # only rounding moves it
-    np.testing.assert_array_equal(
-        economy.buyers.foreign_share, economy.buyers.initial_foreign_share
-    )
+    assert not economy.buyers.blocked.any() and not economy.buyers.derisk.any()
+    assert (frame["buyer_output_lost_yuan"] == 0).all()
 
 
 def test_firm_view_returns_the_numbers_in_the_arrays(baseline):

@@ -50,9 +50,12 @@ EXTREMES = {
     },
     "all firms in zones": {"population.zone_share": 1.0},
     "restrictions from the first quarter": {
-        "restrictions.events": [{"quarter": "2019Q1", "severity": 1.0}],
-        "restrictions.supply_cut": 1.0,
+        "restrictions.events": [
+            {"quarter": "2019Q1", "control": 1.0, "large_firms": 100, "smes": 10_000}
+        ],
+        "restrictions.listed_input_loss": 1.0,
         "restrictions.tech_access_loss": 1.0,
+        "restrictions.listed_tech_loss": 1.0,
     },
     "no entry": {"demography.entry_rate": 0.0},
     "no exit": {

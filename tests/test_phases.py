@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.simulation.phases import demand, innovation, matching, production
+from model.simulation.phases import demand, innovation, matching, production, purchasing
 from model.simulation.population import DEAD, NATIONAL, NONE, PROVINCIAL
 
 
@@ -21,18 +21,29 @@ def halves(economy) -> np.ndarray:
 
 
 # demand ---------------------------------------------------------------------------------
-def test_restriction_cuts_foreign_share_by_supply_cut_times_capped_exposure(economy):
+def test_controls_block_foreign_inputs_by_exposure_and_listing_blocks_more(economy):
     buyers, params = economy.buyers, economy.params
     buyers.exposure = np.linspace(0.0, 1.0, len(buyers))
-    economy.policy.restriction_index = 1.5
+    economy.policy.restrictions.control[:] = 0.75  # three quarters of every field controlled
+    buyers.sanctioned[:5], buyers.input_loss[:5] = True, 0.9  # low-exposure buyers, listed
     demand_before = buyers.demand.copy()
     demand.update(economy)
-    hit = np.minimum(1.0, 1.5 * buyers.exposure)
-    assert hit.min() == 0.0 and (hit == 1.0).sum() > 10  # uncapped and capped buyers
-    expected = buyers.initial_foreign_share * (1.0 - params.restrictions.supply_cut * hit)
-    np.testing.assert_allclose(buyers.foreign_share, expected, rtol=1e-12)
+    hit = 0.75 * buyers.exposure
+    np.testing.assert_allclose(buyers.blocked[5:], hit[5:], rtol=1e-12)
+    np.testing.assert_allclose(buyers.blocked[:5], 0.9)  # listing cuts more than controls
     growth = (1.0 + params.large_firms.demand_growth) ** 0.25
     np.testing.assert_allclose(buyers.demand, demand_before * growth, rtol=1e-12)
+
+
+def test_derisking_moves_towards_its_target_and_only_in_controlled_fields(economy):
+    buyers, r = economy.buyers, economy.params.restrictions
+    control = economy.policy.restrictions.control
+    control[:] = 0.0
+    control[0] = 0.5
+    demand.update(economy)
+    in_field = buyers.sector == 0
+    np.testing.assert_allclose(buyers.derisk[in_field], r.derisk_speed * r.derisk_target * 0.5)
+    assert not buyers.derisk[~in_field].any()
 
 
 # matching -------------------------------------------------------------------------------
@@ -56,18 +67,24 @@ def test_national_little_giant_attracts_more_customers_than_identical_uncertifie
     pop.status = np.where(national, NATIONAL, NONE)
     won = np.zeros(len(pop))
     for _ in range(5):
-        economy.links.keys = np.zeros(0, dtype=np.int64)
+        economy.links.clear()
         matching.attach_suppliers(economy)
         won += pop.customers
     assert won[national].mean() > 3 * won[~national].mean() > 0
 
 
 # production -----------------------------------------------------------------------------
+def produce(economy) -> None:
+    """The production part of a quarter, as `Economy.step` calls it."""
+    production.grow_markets(economy)
+    production.settle(economy, purchasing.buy_inputs(economy))
+
+
 @pytest.fixture
 def calm(make_economy):
     """No revenue noise and no supplier links: own-market sales grow by their drift only."""
     economy = make_economy(track_cash_flows=True, production__revenue_volatility=0.0)
-    economy.links.keys = np.zeros(0, dtype=np.int64)
+    economy.links.clear()
     economy.ledger.start_quarter(len(economy.population))
     return economy
 
@@ -76,10 +93,10 @@ def test_revenue_is_own_market_size_plus_sales_to_large_customers(calm):
     pop, buyers, p = calm.population, calm.buyers, calm.params.production
     calm.links.add(np.array([0, 1, 1]), np.array([0, 0, 1]))
     pop.size[:3], pop.capability[:3] = [2.0, 6.0, 4.0], [0.0, 0.5, 1.0]
-    buyers.foreign_share[:2] = 0.0
+    buyers.initial_foreign_share[:2] = 0.0
     buyers.demand[:2] = [8.0, 1e6]  # buyer 1 wants more than the per-link cap allows
     size_before = pop.size.copy()
-    production.produce(calm)
+    produce(calm)
     drift = np.exp(p.market_growth / 4 + p.capability_premium / 4 * pop.capability)
     np.testing.assert_allclose(pop.size, size_before * drift, rtol=1e-6)
     s, expected = pop.size, pop.size.copy()
@@ -94,7 +111,7 @@ def test_cash_change_is_revenue_less_opex_interest_repayment_and_capex(calm):
     pop, p, bank = calm.population, calm.params.production, calm.params.finance.bank
     pop.size[0], pop.capability[0], pop.zone[0], pop.cash[0] = 10.0, 0.5, False, 7.0
     pop.bank_debt[0], pop.ip_debt[0], pop.fixed_assets[0] = 20.0, 5.0, 10.0
-    production.produce(calm)
+    produce(calm)
     revenue = pop.revenue[0]
     assert revenue == pytest.approx(10.0 * np.exp(p.market_growth / 4 + p.capability_premium / 8))
     opex = revenue * (1.0 - p.base_margin - p.capability_margin * 0.5)
@@ -112,7 +129,7 @@ def test_cash_change_is_revenue_less_opex_interest_repayment_and_capex(calm):
 def test_zone_firm_keeps_a_higher_margin(calm):
     pop, saving = calm.population, calm.params.production.zone_cost_saving
     pop.size[:2], pop.capability[:2], pop.zone[:2] = 10.0, 0.3, [True, False]
-    production.produce(calm)
+    produce(calm)
     margin = 1.0 - pop.opex[:2] / pop.revenue[:2]
     assert saving > 0 and margin[0] - margin[1] == pytest.approx(saving)
 

@@ -73,19 +73,25 @@ def test_campaign_wins_over_a_share_of_firms_not_yet_willing(make_economy):
     assert after["provincial"] == before["provincial"]
 
 
-def test_easing_lowers_the_restriction_index_but_not_below_zero(make_economy):
-    kinds = [("restriction", 0.3), ("easing", 0.1), ("easing", 0.5), ("restriction", 1.0)]
-    kinds.append(("restriction", 1.0))
+def test_an_easing_lifts_the_controls_and_listings_of_the_events_it_names(make_economy):
     events = [
-        {"kind": kind, "quarter": f"2019Q{q}" if q <= 4 else "2020Q1", "severity": severity}
-        for q, (kind, severity) in enumerate(kinds, start=1)
+        {"quarter": "2019Q1", "name": "rule", "control": 0.6, "large_firms": 2, "smes": 400},
+        {"quarter": "2019Q2", "name": "more", "control": 0.7, "large_firms": 1},
+        {"quarter": "2019Q3", "kind": "easing", "lifts": ["more"]},
     ]
-    economy = make_economy(restrictions__events=events, restrictions__max_index=1.5)
-    index = []
-    for quarter in range(economy.quarter, economy.quarter + 5):
+    economy = make_economy(restrictions__events=events)
+    pop, buyers, controls = economy.population, economy.buyers, []
+    listed = []
+    for quarter in range(economy.quarter, economy.quarter + 3):
         economy.policy.apply(quarter)
-        index.append(economy.policy.restriction_index)
-    assert index == pytest.approx([0.3, 0.2, 0.0, 1.0, 1.5])  # floor 0, ceiling max_index
+        controls.append(economy.policy.control.copy())
+        listed.append((int(buyers.sanctioned.sum()), int(pop.sanctioned.sum())))
+    np.testing.assert_allclose(controls[0], 0.6)
+    np.testing.assert_allclose(controls[1], 1.0)  # capped: a field is at most fully controlled
+    np.testing.assert_allclose(controls[2], 0.6)  # the easing lifts what 'more' added
+    smes = round(400 * economy.params.scale)
+    assert listed == [(2, smes), (3, smes), (2, smes)]
+    assert (pop.sanction_quarter[pop.sanctioned] == economy.quarter).all()
 
 
 # certification --------------------------------------------------------------------------

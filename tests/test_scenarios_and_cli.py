@@ -11,7 +11,7 @@ import pytest
 
 from model import load_scenario
 from model.errors import ConfigError
-from model.params.policy import RestrictionEvent
+from model.params.restrictions import RestrictionEvent
 from model.simulation.runner import TIDY_COLUMNS, replicate_seeds
 
 SCRIPT = Path(sys.executable).parent / "littlegiants"
@@ -49,22 +49,20 @@ def test_extends_merges_tables_key_by_key_and_replaces_arrays(tmp_path):
         tmp_path,
         "parent.toml",
         'name = "parent"\n[certification.national]\napproval = 0.5\nmin_patents = 4\n'
-        '[[restrictions.events]]\nquarter = "2020Q1"\nseverity = 0.2\n'
-        '[[restrictions.events]]\nquarter = "2021Q1"\nseverity = 0.3\n',
+        '[[restrictions.events]]\nquarter = "2020Q1"\nname = "a"\ncontrol = 0.2\n'
+        '[[restrictions.events]]\nquarter = "2021Q1"\nsmes = 30\n',
     )
     child = write(
         tmp_path,
         "child.toml",
         'extends = "parent"\nname = "child"\n[certification.national]\napproval = 0.3\n'
-        '[[restrictions.events]]\nkind = "easing"\nquarter = "2022Q1"\nseverity = 0.1\n',
+        '[[restrictions.events]]\nquarter = "2022Q1"\ncontrol = 0.1\n',
     )
     params = load_scenario(child)
     assert params.name == "child"
     assert params.certification.national.approval == 0.3  # the child's value
     assert params.certification.national.min_patents == 4  # kept from the parent table
-    assert params.restrictions.events == (
-        RestrictionEvent(kind="easing", quarter="2022Q1", severity=0.1),
-    )
+    assert params.restrictions.events == (RestrictionEvent(quarter="2022Q1", control=0.1),)
 
 
 def test_extends_baseline_from_any_folder(tmp_path):
@@ -119,12 +117,24 @@ def test_extends_cycle_is_reported_with_the_chain(tmp_path):
         load_scenario(tmp_path / "a.toml")
 
 
-def test_out_of_range_event_severity_names_the_allowed_range(tmp_path):
-    text = '[[restrictions.events]]\nquarter = "2020Q1"\nseverity = 1.5\n'
+def test_out_of_range_event_control_names_the_allowed_range(tmp_path):
+    text = '[[restrictions.events]]\nquarter = "2020Q1"\ncontrol = 1.5\n'
     with pytest.raises(
-        ConfigError, match=r"severe\.toml.*restrictions\.events\.0\.severity.*0 <= value <= 1"
+        ConfigError, match=r"severe\.toml.*restrictions\.events\.0\.control.*0 <= value <= 1"
     ):
         load_scenario(write(tmp_path, "severe.toml", text))
+
+
+def test_an_easing_must_lift_an_event_named_earlier(tmp_path):
+    text = '[[restrictions.events]]\nquarter = "2020Q1"\nkind = "easing"\nlifts = ["rule"]\n'
+    with pytest.raises(ConfigError, match=r"lifts.*\['rule'\].*no earlier event is named"):
+        load_scenario(write(tmp_path, "lift.toml", text))
+
+
+def test_a_restriction_naming_an_unknown_field_is_an_error(tmp_path):
+    text = '[[restrictions.events]]\nquarter = "2020Q1"\nsectors = ["shipbuilding"]\n'
+    with pytest.raises(ConfigError, match=r"unknown sectors \['shipbuilding'\]"):
+        load_scenario(write(tmp_path, "field.toml", text))
 
 
 # command line --------------------------------------------------------------------------

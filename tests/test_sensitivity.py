@@ -144,8 +144,8 @@ quarters = ["2019Q4"]
 "time.end" = "2019Q4"
 [parameters."certification.national.approval"]
 range = [0.45, 0.75]
-[parameters."restrictions.supply_cut"]
-range = [0.3, 0.9]
+[parameters."restrictions.tech_access_loss"]
+range = [0.15, 0.55]
 """,
         encoding="utf-8",
     )
@@ -158,5 +158,5 @@ range = [0.3, 0.9]
     assert (out / "figures" / "sobol_indices.png").stat().st_size > 0
     report = (out / "report.md").read_text()
     assert "## Sobol sensitivity" in report and report.count("## Seed noise") == 1
-    assert "base point (3 seeds)" in report and "restrictions.supply_cut" in report
+    assert "base point (3 seeds)" in report and "restrictions.tech_access_loss" in report
     assert len(pd.read_parquet(out / "results")["run_id"].unique()) == 4 * 4 + 3

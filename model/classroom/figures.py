@@ -156,12 +156,12 @@ def supply_figure(model: ClassroomEconomy) -> Figure:
         ax.axvline(when, color="#CC79A7", lw=1, ls=":", alpha=0.8)
     time, share = series(model, "large_firm_domestic_supply_share")
     ax.plot(time, share * 100, color="#0072B2", lw=2.5)
-    time, index = series(model, "restriction_index")
+    time, index = series(model, "controlled_foreign_share")
     twin.step(time, index, where="post", color="#CC79A7", lw=2, ls="--")
     year_axis(ax, model, "% of inputs bought at home")
     ax.set_ylim(40, 100)
-    twin.set_ylim(0, max(1.0, model.params.restrictions.max_index) * 1.05)
-    twin.set_ylabel("restriction index", fontsize=FONT, color="#CC79A7")
+    twin.set_ylim(0, 1.05)
+    twin.set_ylabel("foreign inputs under control", fontsize=FONT, color="#CC79A7")
     twin.tick_params(labelsize=FONT - 1, colors="#CC79A7")
     handles = [
         Line2D([], [], color="#0072B2", lw=2.5, label="domestic share (left)"),

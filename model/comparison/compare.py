@@ -70,7 +70,7 @@ def paired_differences(results: pd.DataFrame, reference: str) -> pd.DataFrame:
     return joined.reset_index(drop=True)
 
 
-def _mean_interval(values: np.ndarray) -> tuple[float, float]:
+def mean_interval(values: np.ndarray) -> tuple[float, float]:
     """Two-sided CONFIDENCE interval of a mean (t distribution); a point if no spread."""
     mean = float(values.mean())
     if len(values) < 2 or np.isnan(mean) or np.allclose(values, mean):
@@ -115,7 +115,7 @@ def _summary_row(
     d = d["difference"].to_numpy(float)
     if len(d) == 0:  # the reference itself (0), or the reference has no such quarter (NaN)
         d = np.zeros(1) if scenario == reference else np.full(1, np.nan)
-    low, high = _mean_interval(d)
+    low, high = mean_interval(d)
     row.update(
         diff_mean=d.mean(),
         diff_p05=np.quantile(d, 0.05),

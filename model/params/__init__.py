@@ -14,14 +14,9 @@ from model.params.fields import Section, param
 from model.params.finance import FinanceParams
 from model.params.innovation import InnovationParams
 from model.params.markets import LargeFirmParams, MatchingParams, ProductionParams
-from model.params.policy import (
-    DemographyParams,
-    FiscalParams,
-    RestrictionParams,
-    TimeParams,
-    ZoneParams,
-)
+from model.params.policy import DemographyParams, FiscalParams, TimeParams, ZoneParams
 from model.params.population import PopulationParams
+from model.params.restrictions import RestrictionParams
 
 
 class Params(Section):
@@ -72,6 +67,18 @@ class Params(Section):
     def _clock_runs_forward(self) -> Params:
         if parse_quarter(self.time.end) < parse_quarter(self.time.start):
             raise ValueError(f"time.end {self.time.end} is before time.start {self.time.start}")
+        return self
+
+    @model_validator(mode="after")
+    def _events_name_known_sectors(self) -> Params:
+        known = {sector.name for sector in self.population.sectors}
+        for event in self.restrictions.events:
+            unknown = sorted(set(event.sectors) - known)
+            if unknown:
+                raise ValueError(
+                    f"the restriction event of {event.quarter} names unknown sectors "
+                    f"{unknown}; known: {sorted(known)}"
+                )
         return self
 
 

@@ -1,4 +1,4 @@
-"""Policy parameters: restriction channels, fiscal programmes and dated events."""
+"""Policy parameters: fiscal programmes, zones, certification campaigns and the calendar."""
 
 from __future__ import annotations
 
@@ -26,14 +26,6 @@ class DatedEvent(Section):
         return value
 
 
-class RestrictionEvent(DatedEvent):
-    """A tightening (kind 'restriction') or easing ('easing') of foreign technology
-    restrictions: adds to or subtracts from the restriction index."""
-
-    kind: Literal["restriction", "easing"] = "restriction"
-    severity: float = Field(ge=0, le=1, strict=True, description="Index points added or removed")
-
-
 class ZoneExpansion(DatedEvent):
     """New or enlarged national high-tech zones take in firms outside zones."""
 
@@ -55,42 +47,6 @@ class ZoneParams(Section):
         unit="-",
         doc="Dated zone expansions",
         source="model/data facts national_high_tech_zones",
-    )
-
-
-class RestrictionParams(Section):
-    """The two opposing channels of foreign technology restrictions, and their dates."""
-
-    supply_cut: float = param(
-        0.6,
-        ge=0,
-        le=1,
-        unit="share of foreign supply",
-        doc="Share of a fully exposed buyer's foreign supply replaced by domestic suppliers",
-    )
-    tech_access_loss: float = param(
-        0.35,
-        ge=0,
-        le=1,
-        unit="share of technology access",
-        doc="Loss of foreign technology access of a fully exposed SME",
-    )
-    max_index: float = param(
-        1.0, gt=0, le=10, unit="index", doc="Ceiling of the cumulative restriction index"
-    )
-    severity_scale: float = param(
-        1.0,
-        ge=0,
-        le=5,
-        unit="x",
-        doc="Multiplier on every event's severity (a lever for sweeps and the classroom)",
-        source="scenario lever",
-    )
-    events: tuple[RestrictionEvent, ...] = param(
-        (),
-        unit="-",
-        doc="Dated restriction and easing events",
-        source="model/data facts restriction_event rows",
     )
 
 

@@ -286,17 +286,17 @@ def finance_chart(results: pd.DataFrame) -> Figure:
 
 
 def foreign_supply_chart(results: pd.DataFrame) -> Figure:
-    """Large firms' share of specialized inputs bought abroad, with the restriction index."""
+    """Large firms' share of specialized inputs bought abroad, with the controlled share."""
     fig = new_figure(9.0, 5.0)
     ax = fig.add_subplot()
     twin = ax.twinx()
-    share, index = "large_firm_foreign_supply_share", "restriction_index"
+    share, index = "large_firm_foreign_supply_share", "controlled_foreign_share"
     label = "{scenario}: foreign supply share (left)"
     plot_variable(results, share, ax=ax, scale=100.0, label=label, legend=False)
-    label = "{scenario}: restriction index (right)"
+    label = "{scenario}: foreign inputs under US control (right)"
     plot_variable(results, index, ax=twin, linestyle="--", label=label, legend=False)
     ax.set_ylabel("% of specialized inputs bought abroad")
-    twin.set_ylabel("restriction index (0 = none)")
+    twin.set_ylabel("share of foreign inputs under US control")
     ax.set_title("Large firms' foreign supply and technology restrictions")
     twin.grid(False)  # the left axis' grid is enough; two grids do not line up
     figure_legend(fig)  # below the plot: inside, the twin axis' lines would cross it

@@ -43,7 +43,14 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "lg_loan_balance_mean_yuan": ("Debt per indebted little giant", "yuan"),
     "large_firm_foreign_supply_share": ("Large firms' inputs bought abroad", "share"),
     "large_firm_domestic_supply_share": ("Large firms' inputs bought at home", "share"),
-    "restriction_index": ("Technology restriction index (0 = none)", "index"),
+    "controlled_foreign_share": ("Large firms' foreign inputs under US control", "share"),
+    "substituted_inputs_yuan": ("Blocked foreign inputs replaced by SMEs, per quarter", "yuan"),
+    "buyer_output_lost_yuan": ("Buyers' output lost to missing inputs, per quarter", "yuan"),
+    "sanctioned_large_firms": ("Large buyers on the Entity List", "firms"),
+    "sanctioned_smes": ("SMEs on the Entity List", "firms"),
+    "patents_filed": ("Invention patents filed per quarter", "number"),
+    "lg_count": ("National little giants", "firms"),
+    "domestic_supply_share": ("Large firms' inputs bought at home", "share"),
     "exposed_tech_access_mean": ("Foreign technology access of exposed SMEs", "share"),
 }
 
@@ -62,14 +69,23 @@ CAPTIONS: dict[str, str] = {
     "finance_by_channel": "Money reaching SMEs through each finance channel at an annual "
     "rate (four times the quarterly flow), median of each channel stacked.",
     "foreign_supply_and_restrictions": "Share of large firms' specialized inputs bought "
-    "abroad (solid, left axis) and the foreign technology restriction index (dashed, right).",
+    "abroad (solid, left axis) and the share of their foreign inputs under US control "
+    "(dashed, right).",
     "entries_and_exits": "Technology-based SMEs entering and leaving the pool each quarter.",
 }
 
 
 def describe(variable: str) -> tuple[str, str]:
-    """(label, kind) of a variable; unknown variables keep their name and plain numbers."""
-    return VARIABLES.get(variable, (variable, "number"))
+    """(label, kind) of a variable; a breakdown (`lg_count_sector_biomedicine`) is its
+    national label 'in' the group; unknown variables keep their name and plain numbers."""
+    if variable in VARIABLES:
+        return VARIABLES[variable]
+    for group in ("sector", "province", "region"):
+        name, found, member = variable.partition(f"_{group}_")
+        if found and name in VARIABLES:
+            label, kind = VARIABLES[name]
+            return f"{label}, {member.replace('_', ' ')}", kind
+    return variable, "number"
 
 
 def _yuan_unit(magnitude: float) -> tuple[float, str]:

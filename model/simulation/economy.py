@@ -26,10 +26,14 @@ from model.simulation.phases import (
     innovation,
     matching,
     production,
+    purchasing,
 )
 from model.simulation.policy import Policy
 from model.simulation.population import Population, close_year
-from model.simulation.reporters import REPORTERS
+from model.simulation.reporters import reporters_for
+
+# `Links.since` of the 2019Q1 relationships: formed long before, so qualified.
+ESTABLISHED = -(10**6)
 
 
 class Economy(mesa.Model):
@@ -72,8 +76,10 @@ class Economy(mesa.Model):
         self.last_certified = None
         self.cash_target = finance.desired_cash(self.population, params)
         certification.initial_lists(self)
+        self.buyers.set_quality_bars(self.population, params, self.rng)
         matching.attach_suppliers(self)
-        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+        self.links.since[:] = ESTABLISHED  # relationships older than the clock
+        self.datacollector = mesa.DataCollector(model_reporters=reporters_for(params))
 
     def _found_population(self) -> Population:
         p = self.params.population
@@ -115,9 +121,11 @@ class Economy(mesa.Model):
         self.ledger.start_quarter(len(self.population))
         self.government.start_quarter()
         self.policy.apply(self.quarter)  # dated events switch on
-        demand.update(self)  # buyers' demand, foreign supply cut
+        demand.update(self)  # buyers' orders, blocked inputs, de-risking
         matching.attach_suppliers(self)  # SMEs win or lose large customers
-        production.produce(self)  # revenue, costs, cash
+        production.grow_markets(self)  # own-market sales, technology access
+        sales = purchasing.buy_inputs(self)  # orders split among suppliers; lost inputs
+        production.settle(self, sales)  # revenue, costs, cash
         finance.raise_funds(self)  # awards, banks, IP pledges, funds, VC
         innovation.invest_and_patent(self)  # R&D, knowledge, patents, capability
         certification.run(self)  # lists, national batch, 3-year review

@@ -63,6 +63,7 @@ def draw_firms(
         * np.exp(params.production.volatility_dispersion * rng.standard_normal(count)),
         "cash": pop.cash_quarters * annual_revenue / 4.0,
         "support_until": np.full(count, -1),
+        "sanction_quarter": np.full(count, -1),
     }
     _add_history(firm, params, rng, age_quarters, annual_revenue, growth)
     firm["fixed_assets"] = params.production.capital_output_ratio * annual_revenue

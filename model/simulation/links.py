@@ -1,7 +1,9 @@
 """Supplier links between SMEs (rows of the population) and large buyers.
 
 Stored as one sorted int64 key per link, key = sme_row * n_buyers + buyer, so
-duplicates are found by binary search and compaction keeps the order.
+duplicates are found by binary search and compaction keeps the order; `since`
+holds the quarter each link was formed (a new supplier must qualify before it can
+replace a foreign input).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ class Links:
     def __init__(self, n_buyers: int) -> None:
         self.n_buyers = n_buyers
         self.keys = np.zeros(0, dtype=np.int64)
+        self.since = np.zeros(0, dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -29,20 +32,26 @@ class Links:
         """Index of each link's large buyer."""
         return self.keys % self.n_buyers
 
+    def clear(self) -> None:
+        """Remove every link."""
+        self.keys, self.since = self.keys[:0], self.since[:0]
+
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the links where `mask` is true."""
-        self.keys = self.keys[mask]
+        self.keys, self.since = self.keys[mask], self.since[mask]
 
-    def add(self, sme_rows: np.ndarray, buyers: np.ndarray) -> int:
-        """Add links, skipping pairs that already exist; returns how many were new."""
+    def add(self, sme_rows: np.ndarray, buyers: np.ndarray, quarter: int = 0) -> int:
+        """Add links formed in `quarter`, skipping pairs that already exist; returns how
+        many were new."""
         new = np.sort(sme_rows.astype(np.int64) * self.n_buyers + buyers)
         new = new[np.concatenate(([True], new[1:] != new[:-1]))] if len(new) else new
         position = np.searchsorted(self.keys, new)
         inside = position < len(self.keys)
         exists = np.zeros(len(new), dtype=bool)
         exists[inside] = self.keys[position[inside]] == new[inside]
-        new = new[~exists]
-        self.keys = np.insert(self.keys, position[~exists], new)
+        new, position = new[~exists], position[~exists]
+        self.keys = np.insert(self.keys, position, new)
+        self.since = np.insert(self.since, position, np.int32(quarter))
         return len(new)
 
     def remap(self, new_row: np.ndarray) -> None:
@@ -50,6 +59,7 @@ class Links:
         rows = new_row[self.sme]
         kept = rows >= 0
         self.keys = rows[kept] * self.n_buyers + self.buyer[kept]
+        self.since = self.since[kept]
 
     def customers_per_firm(self, n_firms: int) -> np.ndarray:
         """Number of large customers of each population row."""

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.calendar import parse_quarter
-from model.params.policy import Campaign, RestrictionEvent, ZoneExpansion
+from model.params.policy import Campaign, ZoneExpansion
+from model.params.restrictions import RestrictionEvent
+from model.simulation.restrictions import Restrictions
 
 if TYPE_CHECKING:
     from model.simulation.economy import Economy
 
 
 class Policy:
-    """The scenario's event schedule and the restriction index it builds."""
+    """The scenario's event schedule, and the restrictions it has put in force."""
 
     def __init__(self, model: Economy) -> None:
         self.model = model
@@ -22,7 +24,12 @@ class Policy:
         p = model.params
         for event in (*p.restrictions.events, *p.zones.expansions, *p.certification.campaigns):
             self.schedule.setdefault(parse_quarter(event.quarter), []).append(event)
-        self.restriction_index = 0.0
+        self.restrictions = Restrictions([s.name for s in p.population.sectors])
+
+    @property
+    def control(self) -> np.ndarray:
+        """Share of each field's foreign inputs under US export control."""
+        return self.restrictions.control
 
     def apply(self, quarter: int) -> list:
         """Switch on this quarter's events; returns them (for logs and the classroom)."""
@@ -32,11 +39,8 @@ class Policy:
         return events
 
     def _apply(self, event: object) -> None:
-        cap = self.model.params.restrictions.max_index
         if isinstance(event, RestrictionEvent):
-            severity = event.severity * self.model.params.restrictions.severity_scale
-            change = severity if event.kind == "restriction" else -severity
-            self.restriction_index = min(cap, max(0.0, self.restriction_index + change))
+            self.restrictions.apply(self.model, event)
         elif isinstance(event, ZoneExpansion):
             self._expand_zones(event.share)
         elif isinstance(event, Campaign):

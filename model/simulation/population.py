@@ -62,6 +62,8 @@ COLUMNS: dict[str, tuple[type, str]] = {
     "national_year": (np.int16, "year of the last national certification or review"),
     "preparing": (np.int8, "status level the firm is preparing an application for"),
     "listed": (np.bool_, "listed on a stock exchange"),
+    "sanctioned": (np.bool_, "on the US Entity List"),
+    "sanction_quarter": (np.int32, "absolute quarter of listing on the Entity List, -1 if never"),
     "vc_backed": (np.bool_, "has raised VC/PE or guidance-fund equity"),
     "support_until": (np.int32, "last quarter of central programme support"),
     "support_payment": (np.float64, "programme award paid per quarter, M yuan"),

@@ -15,6 +15,7 @@ import numpy as np
 from model.simulation.population import INNOVATIVE, NATIONAL, PROVINCIAL, RowView
 
 if TYPE_CHECKING:
+    from model.params import Params
     from model.simulation.economy import Economy
 
 YUAN_PER_MYUAN = 1e6
@@ -128,14 +129,53 @@ def finance_flow(channel: str, m: Economy) -> float:
 
 
 def large_firm_foreign_supply_share(m: Economy) -> float:
-    """Demand-weighted share of large firms' specialized inputs bought abroad."""
-    b = m.buyers
-    return float((b.demand * b.foreign_share).sum() / b.demand.sum())
+    """Share of large firms' specialized inputs bought this quarter that came from abroad."""
+    bought = m.buyers.purchases
+    total = bought.domestic.sum() + bought.foreign.sum()
+    return float(bought.foreign.sum() / total) if total > 0 else float("nan")
 
 
 def large_firm_domestic_supply_share(m: Economy) -> float:
-    """Demand-weighted share of large firms' specialized inputs bought at home."""
+    """Share of large firms' specialized inputs bought this quarter at home."""
     return 1.0 - large_firm_foreign_supply_share(m)
+
+
+def domestic_supply_share_sector(sector: int, m: Economy) -> float:
+    """Share of one field's large-firm inputs bought this quarter at home."""
+    bought, mine = m.buyers.purchases, m.buyers.sector == sector
+    domestic, foreign = bought.domestic[mine].sum(), bought.foreign[mine].sum()
+    total = domestic + foreign
+    return float(domestic / total) if total > 0 else float("nan")
+
+
+def controlled_foreign_share(m: Economy) -> float:
+    """Share of large firms' foreign inputs (at their 2019 shares) they may not buy."""
+    b = m.buyers
+    foreign = b.demand * b.initial_foreign_share
+    return float((foreign * b.blocked).sum() / foreign.sum()) if foreign.sum() > 0 else 0.0
+
+
+def substituted_inputs_yuan(m: Economy) -> float:
+    """Blocked foreign inputs replaced by domestic SME suppliers this quarter, yuan."""
+    return _national(m.buyers.purchases.replaced.sum(), m) * YUAN_PER_MYUAN
+
+
+def buyer_output_lost_yuan(m: Economy) -> float:
+    """Large buyers' output lost to blocked inputs nobody replaced, valued at the
+    specialized inputs it would have used (orders below potential), yuan this quarter."""
+    b = m.buyers
+    return _national(((b.potential_demand - b.demand) / 4.0).sum(), m) * YUAN_PER_MYUAN
+
+
+def sanctioned_large_firms(m: Economy) -> float:
+    """Large buyers on the US Entity List (the count of buyers does not scale)."""
+    return float(m.buyers.sanctioned.sum())
+
+
+def sanctioned_smes(m: Economy) -> float:
+    """Operating SMEs on the US Entity List, firms."""
+    pop = m.population
+    return _national((pop.sanctioned & pop.alive).sum(), m)
 
 
 def invention_patents_filed(m: Economy) -> float:
@@ -153,11 +193,6 @@ def sme_exits(m: Economy) -> float:
     return _national(m.exits, m)
 
 
-def restriction_index(m: Economy) -> float:
-    """Cumulative foreign technology restriction index (0 = none)."""
-    return m.policy.restriction_index
-
-
 def exposed_tech_access_mean(m: Economy) -> float:
     """Mean foreign technology access of firms relying on foreign technology
     for at least half of their R&D (exposure >= 0.5)."""
@@ -165,6 +200,17 @@ def exposed_tech_access_mean(m: Economy) -> float:
     exposed = pop.alive & (pop.exposure >= EXPOSED)
     count = np.count_nonzero(exposed)
     return float(np.dot(pop.tech_access, exposed) / count) if count else float("nan")
+
+
+def lg_count_sector(sector: int, m: Economy) -> float:
+    """National little giants in one field, firms."""
+    return _national((_lg(m).sector == sector).sum(), m)
+
+
+def patents_filed_sector(sector: int, m: Economy) -> float:
+    """Invention patents filed this quarter by pool SMEs of one field."""
+    pop = m.population
+    return _national(pop.patents_new[pop.sector == sector].sum(), m)
 
 
 def key_programme_firms(m: Economy) -> float:
@@ -205,9 +251,35 @@ REPORTERS: dict[str, Callable[[Economy], float]] = {
     "key_programme_firms": key_programme_firms,
     "large_firm_foreign_supply_share": large_firm_foreign_supply_share,
     "large_firm_domestic_supply_share": large_firm_domestic_supply_share,
-    "restriction_index": restriction_index,
+    "controlled_foreign_share": controlled_foreign_share,
+    "substituted_inputs_yuan": substituted_inputs_yuan,
+    "buyer_output_lost_yuan": buyer_output_lost_yuan,
+    "sanctioned_large_firms": sanctioned_large_firms,
+    "sanctioned_smes": sanctioned_smes,
     "exposed_tech_access_mean": exposed_tech_access_mean,
     "invention_patents_filed": invention_patents_filed,
     "sme_entries": sme_entries,
     "sme_exits": sme_exits,
 }
+
+# Breakdowns by field: `<name>_sector_<field>` for every field of the scenario.
+SECTOR_REPORTERS: dict[str, Callable[[int, Economy], float]] = {
+    "lg_count": lg_count_sector,
+    "domestic_supply_share": domestic_supply_share_sector,
+    "patents_filed": patents_filed_sector,
+}
+
+
+def sector_variable(name: str, sector: str) -> str:
+    """Name of a breakdown by field, like `lg_count_sector_biomedicine`."""
+    return f"{name}_sector_{sector}"
+
+
+def reporters_for(params: Params) -> dict[str, Callable[[Economy], float]]:
+    """Every reporter of a run: the national ones, then each breakdown by field."""
+    by_sector = {
+        sector_variable(name, sector.name): partial(reporter, index)
+        for name, reporter in SECTOR_REPORTERS.items()
+        for index, sector in enumerate(params.population.sectors)
+    }
+    return {**REPORTERS, **by_sector}

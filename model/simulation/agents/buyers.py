@@ -1,4 +1,10 @@
-"""Large buyer firms: arrays for the phases, one Mesa agent per firm for inspection."""
+"""Large buyer firms: arrays for the phases, one Mesa agent per firm for inspection.
+
+Money is M yuan per year for demand (times the run's scale), per quarter for the
+quarter's purchases. A buyer's specialized inputs are bought at home (the normal
+domestic part, `1 - initial_foreign_share`) or abroad; restrictions block part of
+the foreign inputs, and the buyer wants domestic suppliers able to replace them.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,11 @@ from model.params import Params
 
 if TYPE_CHECKING:
     from model.simulation.economy import Economy
+    from model.simulation.population import Population
 
 
 class LargeFirms:
-    """Array state of all large firms (demand in M yuan per year, times the run's scale)."""
+    """Array state of all large firms."""
 
     def __init__(self, params: Params, rng: np.random.Generator) -> None:
         sectors = params.population.sectors
@@ -26,27 +33,89 @@ class LargeFirms:
         # One buyer per field first, so a tiny run still has a market in every field.
         extra = rng.choice(len(sectors), size=count - len(sectors), p=shares)
         self.sector = np.concatenate([np.arange(len(sectors)), extra])
-        self.demand = (
+        self.potential_demand = (
             params.scale
             * lf.demand_median_myuan
             * np.exp(lf.demand_sigma * rng.standard_normal(count))
         )
+        self.demand = self.potential_demand.copy()  # orders: potential x output factor
         reliance = np.array([s.foreign_tech_reliance for s in sectors])[self.sector]
         spread = rng.uniform(1.0 - lf.exposure_spread, 1.0 + lf.exposure_spread, count)
         self.exposure = np.clip(reliance * spread, 0.0, 1.0)
         self.initial_foreign_share = np.array([s.foreign_supply_share for s in sectors])[
             self.sector
         ].astype(float)
-        self.foreign_share = self.initial_foreign_share.copy()
+        self.quality_bar = np.zeros(count)  # set once the SME pool exists
+        self.sanctioned = np.zeros(count, dtype=bool)
+        self.sanction_quarter = np.full(count, -1, dtype=np.int32)
+        self.input_loss = np.zeros(count)  # share of foreign inputs lost while listed
+        self.blocked = np.zeros(count)  # share of foreign inputs that may not be bought
+        self.derisk = np.zeros(count)  # share of allowed foreign inputs it wants at home
+        self.output_factor = np.ones(count)  # output relative to potential (disruption)
         self.suppliers = np.zeros(count, dtype=np.int64)
+        self.purchases = Purchases.empty(count)
 
     def __len__(self) -> int:
         return len(self.sector)
 
+    def set_quality_bars(self, pop: Population, params: Params, rng: np.random.Generator) -> None:
+        """Each buyer's capability bar for a supplier replacing a foreign input.
+
+        A foreign input is one that only the best domestic firms of 2019 could have
+        made: the bar is a quantile of the field's 2019 capability distribution,
+        drawn for each buyer within +-spread of `substitution_quantile`.
+        """
+        r = params.restrictions
+        centre, spread = r.substitution_quantile, r.substitution_spread
+        quantile = np.clip(rng.uniform(centre - spread, centre + spread, len(self)), 0.0, 1.0)
+        for sector in range(len(params.population.sectors)):
+            mine = self.sector == sector
+            field = pop.capability[pop.sector == sector]
+            pool = field if len(field) else pop.capability
+            self.quality_bar[mine] = np.quantile(pool, quantile[mine]) if len(pool) else 1.0
+
     @property
-    def domestic_demand(self) -> np.ndarray:
-        """Demand met by domestic suppliers, M yuan per year."""
-        return self.demand * (1.0 - self.foreign_share)
+    def foreign_share(self) -> np.ndarray:
+        """Share of each buyer's purchases this quarter bought abroad (its 2019 share
+        before any quarter has run)."""
+        bought = self.purchases
+        total = bought.domestic + bought.foreign
+        share = self.initial_foreign_share.copy()
+        np.divide(bought.foreign, total, out=share, where=total > 0)
+        return share
+
+    @property
+    def normal_domestic(self) -> np.ndarray:
+        """Demand bought at home without any restriction, M yuan per year."""
+        return self.demand * (1.0 - self.initial_foreign_share)
+
+    @property
+    def blocked_need(self) -> np.ndarray:
+        """Foreign inputs that may no longer be bought, M yuan per year."""
+        return self.demand * self.initial_foreign_share * self.blocked
+
+    @property
+    def derisk_need(self) -> np.ndarray:
+        """Allowed foreign inputs the buyer wants to move home, M yuan per year."""
+        return self.demand * self.initial_foreign_share * (1.0 - self.blocked) * self.derisk
+
+
+class Purchases:
+    """One quarter's purchases of every buyer, M yuan per quarter (set by production)."""
+
+    def __init__(self, **columns: np.ndarray) -> None:
+        self.domestic = columns["domestic"]  # bought at home, SMEs or not
+        self.foreign = columns["foreign"]  # bought abroad (allowed inputs only)
+        self.replaced = columns["replaced"]  # blocked inputs replaced by SME suppliers
+        self.moved_home = columns["moved_home"]  # de-risked inputs won by SME suppliers
+        self.lost = columns["lost"]  # blocked inputs nobody replaced
+
+    @classmethod
+    def empty(cls, count: int) -> Purchases:
+        """No purchases yet (before the first quarter)."""
+        zeros = {name: np.zeros(count) for name in ("domestic", "foreign")}
+        zeros |= {name: np.zeros(count) for name in ("replaced", "moved_home", "lost")}
+        return cls(**zeros)
 
 
 class LargeFirm(mesa.Agent):
@@ -63,13 +132,18 @@ class LargeFirm(mesa.Agent):
 
     @property
     def demand_myuan(self) -> float:
-        """Annual demand for specialized inputs, M yuan."""
+        """Annual orders for specialized inputs, M yuan."""
         return float(self.model.buyers.demand[self.index])
 
     @property
     def foreign_supply_share(self) -> float:
-        """Share of that demand bought abroad."""
+        """Share of this quarter's purchases bought abroad."""
         return float(self.model.buyers.foreign_share[self.index])
+
+    @property
+    def sanctioned(self) -> bool:
+        """On the US Entity List."""
+        return bool(self.model.buyers.sanctioned[self.index])
 
     @property
     def supplier_ids(self) -> list[int]:
@@ -78,8 +152,9 @@ class LargeFirm(mesa.Agent):
         return self.model.population.firm_id[rows].tolist()
 
     def __repr__(self) -> str:
+        listed = ", listed" if self.sanctioned else ""
         return (
-            f"<LargeFirm {self.index}: {self.sector_name}, demand {self.demand_myuan:.0f}M/yr, "
-            f"foreign share {self.foreign_supply_share:.2f}, "
+            f"<LargeFirm {self.index}: {self.sector_name}{listed}, demand "
+            f"{self.demand_myuan:.0f}M/yr, foreign share {self.foreign_supply_share:.2f}, "
             f"{self.model.buyers.suppliers[self.index]} SME suppliers>"
         )

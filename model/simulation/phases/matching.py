@@ -1,4 +1,11 @@
-"""Supplier matching: links end, and buyers fill open slots with attractive SMEs."""
+"""Supplier matching: links end, and buyers fill open slots with attractive SMEs.
+
+A buyer keeps supplier relationships in proportion to what it buys at home. Its
+ordinary domestic inputs can come from any SME of its field; the foreign inputs it
+wants replaced (blocked or de-risked) only from SMEs whose capability clears the
+buyer's quality bar, so the substitution it achieves depends on the suppliers that
+exist.
+"""
 
 from __future__ import annotations
 
@@ -35,14 +42,35 @@ def attractiveness(model: Economy) -> np.ndarray:
     return odds
 
 
-def target_links(model: Economy) -> np.ndarray:
-    """Supplier relationships each buyer wants, from its domestic demand.
+def substitution_need(model: Economy) -> np.ndarray:
+    """Foreign inputs each buyer wants from capable domestic suppliers, M yuan per year."""
+    buyers, channels = model.buyers, model.params.restrictions.channels
+    need = buyers.derisk_need
+    return need + buyers.blocked_need if channels.supply_cut else need
 
-    Fractions are rounded up or down at random so that small-scale runs keep the
-    expected number of links.
-    """
-    wanted = model.params.large_firms.links_per_billion * model.buyers.domestic_demand / 1000.0
+
+def _links_for(model: Economy, demand_myuan: np.ndarray) -> np.ndarray:
+    """Relationships a buyer wants for some annual demand; fractions are rounded up or
+    down at random so that small-scale runs keep the expected number of links."""
+    wanted = model.params.large_firms.links_per_billion * demand_myuan / 1000.0
     return np.floor(wanted + model.rng.random(len(wanted))).astype(np.int64)
+
+
+def capable_links(model: Economy) -> np.ndarray:
+    """Links per buyer to suppliers that clear the buyer's quality bar."""
+    links, pop = model.links, model.population
+    capable = pop.capability[links.sme] >= model.buyers.quality_bar[links.buyer]
+    return np.bincount(links.buyer[capable], minlength=len(model.buyers))
+
+
+def open_slots(model: Economy) -> tuple[np.ndarray, np.ndarray]:
+    """(any-supplier slots, capable-supplier slots) each buyer opens this quarter."""
+    buyers = model.buyers
+    capable_wanted = _links_for(model, substitution_need(model))
+    total_wanted = _links_for(model, buyers.normal_domestic) + capable_wanted
+    capable_open = np.maximum(capable_wanted - capable_links(model), 0)
+    any_open = np.maximum(total_wanted - model.links.suppliers_per_buyer() - capable_open, 0)
+    return any_open, capable_open
 
 
 def attach_suppliers(model: Economy) -> None:
@@ -50,28 +78,55 @@ def attach_suppliers(model: Economy) -> None:
     pop, links, rng = model.population, model.links, model.rng
     churn = model.params.large_firms.link_churn
     links.keep(pop.alive[links.sme] & (rng.random(len(links)) >= churn))
-    open_slots = np.maximum(target_links(model) - links.suppliers_per_buyer(), 0)
+    any_open, capable_open = open_slots(model)
     odds = attractiveness(model)
-    by_sector = np.argsort(pop.sector, kind="stable")
-    bounds = np.searchsorted(
-        pop.sector[by_sector], np.arange(len(model.params.population.sectors) + 1)
-    )
     new_sme, new_buyer = [], []
-    for sector in range(len(bounds) - 1):
-        buyers = np.flatnonzero((model.buyers.sector == sector) & (open_slots > 0))
-        candidates = by_sector[bounds[sector] : bounds[sector + 1]]
-        chosen = _draw_suppliers(odds[candidates], int(open_slots[buyers].sum()), rng)
-        new_sme.append(candidates[chosen])
-        new_buyer.append(np.repeat(buyers, open_slots[buyers])[: len(chosen)])
-    links.add(np.concatenate(new_sme), np.concatenate(new_buyer))
+    for sector in range(len(model.params.population.sectors)):
+        in_field = model.buyers.sector == sector
+        candidates = np.flatnonzero(pop.sector == sector)
+        for slots, bar in ((any_open, None), (capable_open, model.buyers.quality_bar)):
+            buyers = np.flatnonzero(in_field & (slots > 0))
+            chosen, owners = _draw_suppliers(
+                candidates, odds, pop.capability, buyers, slots, bar, rng
+            )
+            new_sme.append(chosen)
+            new_buyer.append(owners)
+    links.add(np.concatenate(new_sme), np.concatenate(new_buyer), model.quarter)
     pop.customers = links.customers_per_firm(len(pop))
     model.buyers.suppliers = links.suppliers_per_buyer()
 
 
-def _draw_suppliers(odds: np.ndarray, slots: int, rng: np.random.Generator) -> np.ndarray:
-    """Positions of `slots` suppliers drawn with replacement in proportion to odds."""
-    weight = np.cumsum(odds)
-    if slots == 0 or len(weight) == 0 or weight[-1] <= 0:
-        return np.zeros(0, dtype=np.int64)
-    draws = np.searchsorted(weight, rng.random(slots) * weight[-1], side="right")
-    return np.minimum(draws, len(weight) - 1)
+def _draw_suppliers(
+    candidates: np.ndarray,
+    odds: np.ndarray,
+    capability: np.ndarray,
+    buyers: np.ndarray,
+    slots: np.ndarray,
+    bar: np.ndarray | None,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(supplier rows, buyer of each) for the buyers' open slots, drawn with replacement
+    in proportion to odds among the candidates at or above each buyer's bar.
+
+    Candidates are ordered by capability so that those clearing a bar are a tail:
+    a draw falls uniformly in the tail's share of the cumulative odds.
+    """
+    owners = np.repeat(buyers, slots[buyers])
+    if len(owners) == 0 or len(candidates) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if bar is not None:
+        lowest = bar[buyers].min()
+        candidates = candidates[capability[candidates] >= lowest]
+        candidates = candidates[np.argsort(capability[candidates], kind="stable")]
+    weight = np.concatenate(([0.0], np.cumsum(odds[candidates])))
+    start = (
+        np.searchsorted(capability[candidates], bar[owners], side="left")
+        if bar is not None
+        else np.zeros(len(owners), dtype=np.int64)
+    )
+    low, high = weight[start], weight[-1]
+    reachable = high > low
+    owners, low = owners[reachable], low[reachable]
+    draws = low + rng.random(len(owners)) * (high - low)
+    position = np.searchsorted(weight, draws, side="right") - 1
+    return candidates[np.minimum(position, len(candidates) - 1)], owners

@@ -1,4 +1,4 @@
-"""Production: own-market sales, sales to large customers, costs, investment, cash."""
+"""Production: own-market sales, technology access, costs, investment and cash."""
 
 from __future__ import annotations
 
@@ -14,12 +14,23 @@ SMALLEST_SIZE_MYUAN = 0.1
 
 if TYPE_CHECKING:
     from model.params import Params
+    from model.params.restrictions import RestrictionParams
     from model.simulation.economy import Economy
 
 
-def technology_access(index: float, exposure: np.ndarray, loss: float) -> np.ndarray:
-    """Foreign technology access: 1 - loss * min(1, restriction index * exposure)."""
-    return 1.0 - loss * np.minimum(index * exposure, 1.0)
+def technology_access(
+    control: np.ndarray, exposure: np.ndarray, sanctioned: np.ndarray, r: RestrictionParams
+) -> np.ndarray:
+    """Foreign technology access of SMEs, 0-1.
+
+    1 - exposure x min(1, loss x field control + listed loss x listed): of the foreign
+    technology a firm relies on (its exposure), controls on its field cut a share
+    and being on the Entity List cuts the US-controlled rest.
+    """
+    if not r.channels.tech_access:
+        return np.ones(len(exposure))
+    lost = r.tech_access_loss * control + r.listed_tech_loss * sanctioned
+    return 1.0 - exposure * np.minimum(lost, 1.0)
 
 
 def grow_own_market(firms: RowView, shock: np.ndarray, params: Params) -> None:
@@ -38,23 +49,6 @@ def grow_own_market(firms: RowView, shock: np.ndarray, params: Params) -> None:
     growth += (p.market_growth / 4.0) + (p.capability_premium / 4.0) * firms.capability
     firms.size *= np.exp(growth)
     firms.niche_market *= (1.0 + p.niche_growth) ** 0.25
-
-
-def customer_sales(model: Economy) -> np.ndarray:
-    """Sales to large customers, M yuan this quarter.
-
-    Each buyer splits its quarterly domestic demand among its suppliers in
-    proportion to their own-market size, up to `max_link_uplift` x size per link.
-    """
-    pop, links = model.population, model.links
-    sme, buyer = links.sme, links.buyer
-    supplier_size = np.bincount(buyer, weights=pop.size[sme], minlength=len(model.buyers))
-    per_size = np.zeros(len(model.buyers))
-    np.divide(
-        model.buyers.domestic_demand / 4.0, supplier_size, out=per_size, where=supplier_size > 0
-    )
-    per_size = np.minimum(per_size, model.params.production.max_link_uplift)
-    return pop.size * np.bincount(sme, weights=per_size[buyer], minlength=len(pop))
 
 
 def settle_quarter(
@@ -87,19 +81,25 @@ def settle_quarter(
     }
 
 
-def produce(model: Economy) -> None:
-    """The quarter's production: grow, sell to customers, settle the books."""
+def grow_markets(model: Economy) -> None:
+    """Own-market sales grow (Gibrat); foreign technology access follows the controls."""
     pop, params = model.population, model.params
     # float32 normals are faster to draw; the growth arithmetic stays in float64.
     shocks = model.rng.standard_normal(len(pop), dtype=np.float32).astype(np.float64)
-    index, loss = model.policy.restriction_index, params.restrictions.tech_access_loss
+    control = model.policy.control
 
     def grow_block(firms: RowView) -> None:
-        firms.tech_access = technology_access(index, firms.exposure, loss)
+        firms.tech_access = technology_access(
+            control[firms.sector], firms.exposure, firms.sanctioned, params.restrictions
+        )
         grow_own_market(firms, shocks[firms.rows], params)
 
     pop.each_block(grow_block)
-    sales = customer_sales(model)
+
+
+def settle(model: Economy, sales: np.ndarray) -> None:
+    """The quarter's books: revenue (own market and large customers), costs, cash."""
+    pop = model.population
     settled = pop.each_block(
         lambda firms: (firms.rows, settle_quarter(model, firms, sales[firms.rows]))
     )
