@@ -64,7 +64,7 @@ def test_field_controls_add_up_the_dated_events(baseline):
 
 
 def test_listings_follow_the_events_and_the_easing_lifts_the_affiliates(baseline):
-    economy, frame = baseline
+    _, frame = baseline
     listed = frame["sanctioned_large_firms"]
     assert listed["2019Q1"] == 0 and listed["2019Q2"] >= 1
     assert listed["2025Q3"] > listed["2025Q2"]  # the Affiliates Rule lists more groups
