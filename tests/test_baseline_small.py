@@ -76,8 +76,12 @@ def test_restrictions_lower_large_firms_foreign_supply_share(baseline):
     _, frame = baseline
     share = frame["large_firm_foreign_supply_share"]
     assert share["2025Q4"] < share["2019Q1"] - 0.02
-    domestic = frame["large_firm_domestic_supply_share"]
-    np.testing.assert_allclose(share + domestic, 1.0)
+    domestic, unmet = (
+        frame["large_firm_domestic_supply_share"],
+        frame["large_firm_unmet_input_share"],
+    )
+    np.testing.assert_allclose(share + domestic + unmet, 1.0)
+    assert (unmet >= 0).all() and unmet.max() < 0.05
 
 
 def test_restrictions_lower_exposed_firms_technology_access(baseline, unrestricted):

@@ -188,4 +188,6 @@ UNCOMPARED: dict[str, str] = {
     "budget parameters, so they are inputs, not outputs",
     "*_target_14th_fyp": "plans, not observations",
     "lg_*, prov_* thresholds, restriction events, fund sizes": "inputs (parameters and events)",
+    "entity_list_patent_effect": "a firm-level effect: `littlegiants study entity-list` reports "
+    "the simulated event study beside it (out of sample, never fitted)",
 }

@@ -43,6 +43,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "lg_loan_balance_mean_yuan": ("Debt per indebted little giant", "yuan"),
     "large_firm_foreign_supply_share": ("Large firms' inputs bought abroad", "share"),
     "large_firm_domestic_supply_share": ("Large firms' inputs bought at home", "share"),
+    "large_firm_unmet_input_share": ("Large firms' inputs blocked and not replaced", "share"),
     "controlled_foreign_share": ("Large firms' foreign inputs under US control", "share"),
     "substituted_inputs_yuan": ("Blocked foreign inputs replaced by SMEs, per quarter", "yuan"),
     "buyer_output_lost_yuan": ("Buyers' output lost to missing inputs, per quarter", "yuan"),

@@ -128,24 +128,37 @@ def finance_flow(channel: str, m: Economy) -> float:
     return _national(m.ledger.total(channel), m) * YUAN_PER_MYUAN
 
 
-def large_firm_foreign_supply_share(m: Economy) -> float:
-    """Share of large firms' specialized inputs bought this quarter that came from abroad."""
+def _input_shares(m: Economy, buyers: np.ndarray | slice = slice(None)) -> dict[str, float]:
+    """Shares of some buyers' input need this quarter: bought at home, bought abroad,
+    and lost (blocked, nobody replaced); they add up to one."""
     bought = m.buyers.purchases
-    total = bought.domestic.sum() + bought.foreign.sum()
-    return float(bought.foreign.sum() / total) if total > 0 else float("nan")
+    parts = {
+        "domestic": bought.domestic[buyers].sum(),
+        "foreign": bought.foreign[buyers].sum(),
+        "lost": bought.lost[buyers].sum(),
+    }
+    need = sum(parts.values())
+    return {k: float(v / need) if need > 0 else float("nan") for k, v in parts.items()}
+
+
+def large_firm_foreign_supply_share(m: Economy) -> float:
+    """Share of large firms' specialized-input need this quarter bought abroad."""
+    return _input_shares(m)["foreign"]
 
 
 def large_firm_domestic_supply_share(m: Economy) -> float:
-    """Share of large firms' specialized inputs bought this quarter at home."""
-    return 1.0 - large_firm_foreign_supply_share(m)
+    """Share of large firms' specialized-input need this quarter bought at home."""
+    return _input_shares(m)["domestic"]
+
+
+def large_firm_unmet_input_share(m: Economy) -> float:
+    """Share of large firms' specialized-input need blocked and not replaced this quarter."""
+    return _input_shares(m)["lost"]
 
 
 def domestic_supply_share_sector(sector: int, m: Economy) -> float:
-    """Share of one field's large-firm inputs bought this quarter at home."""
-    bought, mine = m.buyers.purchases, m.buyers.sector == sector
-    domestic, foreign = bought.domestic[mine].sum(), bought.foreign[mine].sum()
-    total = domestic + foreign
-    return float(domestic / total) if total > 0 else float("nan")
+    """Share of one field's large-firm input need this quarter bought at home."""
+    return _input_shares(m, m.buyers.sector == sector)["domestic"]
 
 
 def controlled_foreign_share(m: Economy) -> float:
@@ -251,6 +264,7 @@ REPORTERS: dict[str, Callable[[Economy], float]] = {
     "key_programme_firms": key_programme_firms,
     "large_firm_foreign_supply_share": large_firm_foreign_supply_share,
     "large_firm_domestic_supply_share": large_firm_domestic_supply_share,
+    "large_firm_unmet_input_share": large_firm_unmet_input_share,
     "controlled_foreign_share": controlled_foreign_share,
     "substituted_inputs_yuan": substituted_inputs_yuan,
     "buyer_output_lost_yuan": buyer_output_lost_yuan,

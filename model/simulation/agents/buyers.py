@@ -76,10 +76,10 @@ class LargeFirms:
 
     @property
     def foreign_share(self) -> np.ndarray:
-        """Share of each buyer's purchases this quarter bought abroad (its 2019 share
+        """Share of each buyer's input need this quarter bought abroad (its 2019 share
         before any quarter has run)."""
         bought = self.purchases
-        total = bought.domestic + bought.foreign
+        total = bought.domestic + bought.foreign + bought.lost
         share = self.initial_foreign_share.copy()
         np.divide(bought.foreign, total, out=share, where=total > 0)
         return share

@@ -1,0 +1,1 @@
+"""Studies on simulated firm data: the Entity-List event study."""

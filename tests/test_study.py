@@ -1,0 +1,77 @@
+"""The Entity-List event study: listed SMEs against matched controls, on simulated firms."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from model import load_scenario, with_changes
+from model.cli import _register, app
+from model.studies.effect import estimate
+from model.studies.entity_list import matched_paths
+
+# Many SMEs listed early, so a small economy has enough treated firms and post quarters.
+MASS_LISTING = [
+    {"quarter": "2021Q1", "sectors": ["semiconductors_electronics"], "smes": 3_000},
+]
+
+
+def paths_for(tech_loss: float):
+    params = with_changes(
+        load_scenario("baseline", scale=0.05),
+        {
+            "restrictions.events": MASS_LISTING,
+            "restrictions.listed_tech_loss": tech_loss,
+            "time.end": "2023Q4",
+        },
+    )
+    return matched_paths(params, seed=7)
+
+
+@pytest.fixture(scope="module")
+def hit():
+    return paths_for(1.0)
+
+
+def test_listed_firms_are_matched_within_their_field_and_before_listing(hit):
+    paths, controls = hit
+    treated = paths["treated"].nunique()
+    assert treated > 100 and len(controls) > 100  # controls are shared between firms
+    assert paths["event_time"].min() == -8 and paths["event_time"].max() == 8
+
+
+def test_losing_foreign_technology_lowers_listed_firms_patent_applications(hit):
+    paths, controls = hit
+    effect = estimate(paths, len(controls), seed=1)
+    assert effect["ci_high_pct"] < 0  # clearly fewer applications after listing
+    assert effect["ci_low_pct"] < effect["patent_applications_pct"] < effect["ci_high_pct"]
+
+
+def test_without_any_technology_loss_listing_has_no_patent_effect():
+    paths, controls = paths_for(0.0)
+    effect = estimate(paths, len(controls), seed=1)
+    assert effect["ci_low_pct"] < 0 < effect["ci_high_pct"]
+
+
+def test_study_command_writes_the_effect_file_and_chart(tmp_path):
+    scenario = tmp_path / "mass.toml"
+    scenario.write_text(
+        'extends = "baseline"\nname = "mass"\n[time]\nend = "2023Q4"\n'
+        '[[restrictions.events]]\nquarter = "2021Q1"\n'
+        'sectors = ["semiconductors_electronics"]\nsmes = 3000\n',
+        encoding="utf-8",
+    )
+    _register()
+    out = tmp_path / "study"
+    arguments = ["study", "entity-list", "--scenario", str(scenario), "--scale", "0.05"]
+    arguments += ["--seeds", "2", "--workers", "1", "--out", str(out)]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    effect = json.loads((out / "effect.json").read_text())
+    assert {"patent_applications_pct", "ci_low_pct", "ci_high_pct"} <= set(effect)
+    assert effect["treated_firms"] > 100 and effect["control_firms"] > 100
+    assert effect["literature"]["patent_applications_pct"] == -9.9
+    assert (out / "figures" / "event_study.png").read_bytes()[:4] == b"\x89PNG"
+    assert "| 0 |" in (out / "report.md").read_text()
