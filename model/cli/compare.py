@@ -22,6 +22,7 @@ from model.cli.common import (
     prepare_out_dir,
     progress_bar,
 )
+from model.comparison.channels import channel_variants, has_restrictions
 from model.comparison.compare import compare as run_comparison
 from model.comparison.compare import resolve
 from model.errors import ConfigError
@@ -47,6 +48,13 @@ def compare(
         Path | None, typer.Option(help="Also rewrite the scenario table in this README")
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace results already in --out")] = False,
+    channels: Annotated[
+        bool,
+        typer.Option(
+            help="Also run the reference with each restriction channel alone and none "
+            "(its 'Decomposition by channel')"
+        ),
+    ] = True,
 ) -> None:
     """Run scenarios with the same seeds; write results.parquet and report.md.
 
@@ -56,28 +64,37 @@ def compare(
     check_seeds(seeds, base_seed)
     params = resolve(names, scale)
     out_dir = prepare_out_dir(out, overwrite)
-    total = len(params) * seeds
+    variants = channel_variants(params[0]) if channels and has_restrictions(params[0]) else []
+    total = (len(params) + len(variants)) * seeds
     started = time.perf_counter()
-    with progress_bar(f"{len(params)} scenarios x {seeds} seeds", total) as advance:
-        results = run_comparison(
-            params,
+    with progress_bar(f"{len(params) + len(variants)} scenarios x {seeds} seeds", total) as advance:
+        everything = run_comparison(
+            [*params, *variants],
             seed_list(seeds, base_seed),
             scale=scale,
             workers=min(workers or default_workers(), total),
             on_done=advance,
         )
+    is_variant = everything["scenario"].isin([v.name for v in variants])
+    results, decomposed = (
+        everything[~is_variant],
+        everything[is_variant | (everything["scenario"] == params[0].name)],
+    )
     write_parquet(out_dir / "results.parquet", results)
+    if variants:
+        write_parquet(out_dir / "channels.parquet", decomposed)
     command = "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     clear_figures(out_dir)
     from model.comparison.report import readme_section, write_comparison_report
 
     descriptions = {p.name: p.description for p in params}
     highlights = {p.name: p.highlights for p in params}
+    channel_results = decomposed if variants else None
     report = write_comparison_report(
-        results, out_dir, params[0].name, descriptions, highlights, command
+        results, out_dir, params[0].name, descriptions, highlights, command, channel_results
     )
     if readme is not None:
-        section = readme_section(results, params[0].name, highlights, command)
+        section = readme_section(results, params[0].name, highlights, command, channel_results)
         _replace_readme_block(readme, section)
     console.print(
         f"[green]wrote[/] {out_dir / 'results.parquet'} and {report} "
