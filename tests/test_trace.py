@@ -4,6 +4,8 @@ leaves the run exactly as an untraced one."""
 
 from __future__ import annotations
 
+import typing
+
 import numpy as np
 import pytest
 from pandas.testing import assert_frame_equal
@@ -11,6 +13,7 @@ from pandas.testing import assert_frame_equal
 from model.docs.flow import flow_rows, step_entries
 from model.docs.recording import Effects, ParamsView, Recorder
 from model.docs.trace import ROWS, SCALE, SCENARIO, SEED, trace_run
+from model.docs.tree import leaves, nodes
 from model.params.loading import load_scenario
 from model.params.policy import RestrictionEvent
 from model.simulation.economy import Economy
@@ -67,6 +70,27 @@ def test_conditional_entries_are_recorded_when_they_run() -> None:
     year_end = next(row for row in rows if row.label.startswith("close_year"))
     assert year_end.label.endswith("[quarter_of_year == 4]")
     assert "rev_ytd" in year_end.reads and "rev_ytd" in year_end.writes
+
+
+def is_text(annotation: object) -> bool:
+    """Text (names, notes, quarters) or a tuple of it."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return is_text(args[0])
+    if origin is tuple:
+        return all(is_text(a) for a in args if a is not Ellipsis)
+    return annotation is str
+
+
+def test_the_traced_run_uses_every_parameter_but_free_text() -> None:
+    trace = trace_run()
+    used = trace.initialization.params.union(*(e.params for e in trace.lines.values()))
+    unused = [key for key in leaves() if key not in used]
+    numbers = [key for key in unused if not is_text(nodes()[key].info.annotation)]
+    assert not numbers, (
+        f"the traced baseline never uses {numbers}: dead parameters, or used only on a "
+        "branch the baseline does not take (the docs would not list them)"
+    )
 
 
 def test_the_trace_sees_every_change_of_a_column() -> None:
