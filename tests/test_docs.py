@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from model.docs import generate as docs
 from model.docs.flow import step_entries
 from model.docs.parameters import calibrated_values, parameter_tables
+from model.docs.readme import layout_block
 from model.docs.validation import calibrated_block, role_block
 from model.errors import ConfigError
 from model.evidence.observed import TARGETS
@@ -156,6 +157,7 @@ def test_validation_tables_split_fit_and_out_of_sample_targets() -> None:
 
 def test_regeneration_restores_a_stale_copy(generated: docs.Generated, tmp_path: Path) -> None:
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copy(ROOT / docs.README, tmp_path / docs.README)
     odd = tmp_path / docs.ODD
     text = odd.read_text(encoding="utf-8")
     odd.write_text(text.replace("| `innovation.patent_scale` |", "| `stale` |"), encoding="utf-8")
@@ -197,3 +199,40 @@ def test_docs_command_checks_the_committed_docs() -> None:
     _register()
     done = CliRunner().invoke(app, ["docs", "--check"])
     assert done.exit_code == 0, done.output
+
+
+def test_readme_layout_shows_every_subpackage_and_module(generated: docs.Generated) -> None:
+    layout = generated.parts[docs.README]["layout"]
+    package = ROOT / "model"
+    for path in package.rglob("*.py"):
+        if "__pycache__" not in path.parts and path.name != "__init__.py":
+            assert f" {path.name}" in layout, f"README layout misses {path.relative_to(ROOT)}"
+    for folder in package.rglob("__init__.py"):
+        if folder.parent != package:
+            assert f"  {folder.parent.name}/ " in layout
+    assert layout.index("simulation/") < layout.index("cli/")  # bottom layer first
+
+
+def test_readme_layout_follows_the_files(tmp_path: Path) -> None:
+    (tmp_path / "model" / "market").mkdir(parents=True)
+    (tmp_path / "model" / "__init__.py").write_text('"""Top."""\n', encoding="utf-8")
+    (tmp_path / "model" / "clock.py").write_text('"""Quarters."""\n', encoding="utf-8")
+    (tmp_path / "model" / "market" / "__init__.py").write_text('"""Orders."""\n', "utf-8")
+    (tmp_path / "model" / "market" / "book.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / ".importlinter").write_text(
+        "[importlinter:contract:layers]\nlayers =\n    model.market\n    model.clock\n", "utf-8"
+    )
+    for folder in ("scenarios", "experiments", "tests", "docs"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "tests" / "test_book.py").write_text("", encoding="utf-8")
+    layout = layout_block(tmp_path)
+    assert layout.index("clock.py") < layout.index("market/")  # the lower layer first
+    assert "clock.py        Quarters." in layout and "market/         Orders." in layout
+    assert "book.py" in layout and "1 test modules" in layout
+
+
+def test_readme_phase_table_names_each_phase_module(generated: docs.Generated) -> None:
+    table = generated.parts[docs.README]["phases"]
+    paths = re.findall(r"^\| (\w+) \| `([\w/]+\.py)` \|", table, re.M)
+    assert [name for name, _ in paths if name in step_phase_modules()] == step_phase_modules()
+    assert all((ROOT / path).exists() for _, path in paths)

@@ -25,8 +25,9 @@ def docs(
     ] = Path("runs/calibration/final.parquet"),
 ) -> None:
     """Regenerate the parameter tables, schedule, flow figure and result tables in
-    docs/odd.md, docs/scenarios.md and docs/validation.md (text outside the
-    generated parts is kept). Missing result files keep the tables already there.
+    docs/odd.md, docs/scenarios.md and docs/validation.md, and the README's phase
+    table and layout (text outside the generated parts is kept). Missing result
+    files keep the tables already there.
 
     Example: littlegiants docs --check
     """

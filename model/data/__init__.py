@@ -1,0 +1,1 @@
+"""Package data: the observed facts, with their sources and confidence (a CSV file)."""

@@ -1,1 +1,1 @@
-"""The generator of docs/odd.md, docs/scenarios.md and docs/validation.md."""
+"""The generator of docs/odd.md, scenarios.md, validation.md and the README's layout."""

@@ -1,7 +1,7 @@
 """The quarter's flow as a figure: the phases of `Economy.step` in order (left) and,
 for each, the state it reads and writes (a phase x state grid, right).
 
-Drawn from `model.docs_flow.flow_rows`, so it changes only when the code does. The
+Drawn from `model.docs.flow.flow_rows`, so it changes only when the code does. The
 PNG carries a fingerprint of what it shows (a text chunk), which lets
 `littlegiants docs --check` tell a stale figure from a current one without
 comparing pixels (those differ between machines with other fonts).

@@ -1,9 +1,8 @@
 """What each entry of `Economy.step` reads and writes, and which parameters it uses.
 
-Found by reading source, not by running the model: the statements of
-`Economy.step` in order, and for each the functions it reaches, followed through
-calls, methods, properties and simple aliases (`pop = model.population`,
-`inn = params.innovation`, `for firms in pop.blocks()`). The result feeds the
+The entries are the calls of `Economy.step` in source order (with the comment on
+their line and the `if` they sit under); what each touches is recorded from a
+traced run of a small baseline economy (`model.docs.trace`). The result feeds the
 flow figure, the schedule list and the per-phase parameter lists of docs/odd.md,
 so none of them can drift from the code.
 """
@@ -15,23 +14,24 @@ import inspect
 import textwrap
 from dataclasses import dataclass, field
 
-from model.docs.frame import FunctionReader
-from model.docs.reader import Effects, Reader
+from model.docs.recording import Effects
+from model.docs.trace import ROWS, Trace, trace_run
 from model.simulation.economy import Economy
+from model.simulation.population import COLUMNS
 
-# State every entry touches, that only serves the recording machinery, or that is
-# the containers' own housekeeping: none of it says anything about the economy.
+__all__ = ["ROWS", "FlowRow", "StepEntry", "flow_rows", "state_of", "step_entries"]
+
+# The clock, the recording machinery and the containers' own sizes: state that says
+# nothing about the economy.
 NOT_STATE = frozenset(
     {
         "model.quarter",
-        "model.datacollector",
         "model.report_cache",
         "model.quarter_labels",
         "population.n",
         "links.n_buyers",
     }
 )
-ROWS = "population.rows"  # firms added (entry) or dropped (compaction): every column
 # Bookkeeping objects whose state is read by the reporters only.
 BOOKKEEPING_OWNERS = ("ledger.",)
 
@@ -57,35 +57,27 @@ class StepEntry:
         return self.call.split("(", 1)[0]
 
 
-def _comments(lines: list[str]) -> dict[int, str]:
-    """Trailing comment of each source line (1-based)."""
-    found = {}
-    for number, line in enumerate(lines, start=1):
-        code, hash_, comment = line.partition("  # ")
-        if hash_ and code.strip():
-            found[number] = comment.strip()
-    return found
-
-
-def step_entries() -> list[StepEntry]:
+def step_entries(trace: Trace | None = None) -> list[StepEntry]:
     """The calls of `Economy.step` in order, each with what it reads, writes and uses."""
-    source = textwrap.dedent(inspect.getsource(Economy.step))
-    tree = ast.parse(source).body[0]
-    comments = _comments(source.splitlines())
-    reader = Reader()
+    trace = trace_run() if trace is None else trace
+    lines, first = inspect.getsourcelines(Economy.step)
+    tree = ast.parse(textwrap.dedent("".join(lines))).body[0]
+    assert isinstance(tree, ast.FunctionDef)
     entries = []
     for statement, condition in _call_statements(tree.body):
-        frame = FunctionReader(reader, Economy.step, {"self": frozenset({("model",)})})
-        frame.value(statement.value)
-        target = _callee(reader, statement.value)
+        effects = Effects()
+        for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1):
+            effects.merge(trace.lines.get(first + line - 1, Effects()))
+        target = _callee(statement.value, trace.economy)
+        comment = lines[statement.lineno - 1].partition("  # ")[2]
         entries.append(
             StepEntry(
                 call=ast.unparse(statement.value).replace("self.", ""),
-                comment=comments.get(statement.lineno, ""),
+                comment=comment.strip(),
                 condition=condition.replace("self.", ""),
-                module=getattr(target, "__module__", ""),
+                module=getattr(target, "__module__", None) or "",
                 function=getattr(target, "__qualname__", ""),
-                effects=frame.effects,
+                effects=effects,
             )
         )
     return entries
@@ -98,34 +90,27 @@ def _call_statements(body: list[ast.stmt], condition: str = "") -> list[tuple[as
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             found.append((statement, condition))
         elif isinstance(statement, ast.If):
-            test = ast.unparse(statement.test)
-            found += _call_statements(statement.body, test)
+            found += _call_statements(statement.body, ast.unparse(statement.test))
     return found
 
 
-def _callee(reader: Reader, call: ast.Call) -> object:
-    """The function object a step call reaches (for its module and name)."""
-    frame = FunctionReader(reader, Economy.step, {"self": frozenset({("model",)})})
-    for symbol in frame.value(call.func):
-        if symbol[0] == "func":
-            return symbol[1]
-        if symbol[0] == "method":
-            return symbol[2]
-    return None
+def _callee(call: ast.Call, economy: Economy) -> object:
+    """The function a step call reaches (for its module and name)."""
+    expression = compile(ast.Expression(call.func), "<Economy.step>", "eval")
+    function = eval(expression, Economy.step.__globals__, {"self": economy})
+    return getattr(function, "__func__", function)
 
 
 def initialization_effects() -> Effects:
-    """What `Economy.__init__` (the 2019Q1 state) reads, writes and uses."""
-    reader = Reader()
-    return reader.invoke(Economy.__init__, ("model",), [], {})
+    """What building the economy (the 2019Q1 state) uses: its parameters."""
+    return trace_run().initialization
 
 
 def state_of(effects: Effects) -> tuple[set[str], set[str]]:
     """(reads, writes) without the clock, the recording machinery and bookkeeping."""
 
     def keep(name: str) -> bool:
-        private = name.rpartition(".")[2].startswith("_")
-        return not private and name not in NOT_STATE and not name.startswith(BOOKKEEPING_OWNERS)
+        return name not in NOT_STATE and not name.startswith(BOOKKEEPING_OWNERS)
 
     return {n for n in effects.reads if keep(n)}, {n for n in effects.writes if keep(n)}
 
@@ -141,23 +126,22 @@ class FlowRow:
 
 
 def flow_rows(entries: list[StepEntry] | None = None) -> tuple[list[FlowRow], list[str]]:
-    """The figure's rows (entries that touch economic state) and its columns (population
-    columns in their order, then other state alphabetically).
+    """The figure's rows (entries that change economic state) and its columns
+    (population columns in their order, then other state alphabetically).
 
-    Besides the population's columns, only state that one entry writes and some
-    entry reads is shown: counters and payment totals kept for the reporters, and
-    constants set up at the start (large firms' fields, budgets), carry nothing
-    from one phase to the next.
+    Entries that change nothing (the reporters) are not phases. Besides the
+    population's columns, only state that one phase writes and some phase reads
+    is shown: payment totals kept for the reporters, and constants set up at the
+    start (large firms' fields, budgets), carry nothing from one phase to the next.
     """
-    from model.simulation.population import COLUMNS
-
     entries = step_entries() if entries is None else entries
     touched = [(entry, *state_of(entry.effects)) for entry in entries]
-    read_anywhere = set().union(*(reads for _, reads, _ in touched))
-    written_anywhere = set().union(*(writes for _, _, writes in touched))
+    phases = [(entry, reads, writes) for entry, reads, writes in touched if writes]
+    read_anywhere = set().union(*(reads for _, reads, _ in phases))
+    written_anywhere = set().union(*(writes for _, _, writes in phases))
     carried = (read_anywhere & written_anywhere) | set(COLUMNS) | {ROWS}
     rows = []
-    for entry, reads, writes in touched:
+    for entry, reads, writes in phases:
         reads, writes = reads & carried, writes & carried
         if reads or writes:
             label = entry.call if not entry.condition else f"{entry.call} [{entry.condition}]"

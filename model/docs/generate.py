@@ -1,5 +1,6 @@
-"""Regenerate the generated parts of docs/odd.md, docs/scenarios.md, docs/validation.md
-and docs/figures/quarter_flow.png; text outside the markers is left as it is.
+"""Regenerate the generated parts of docs/odd.md, docs/scenarios.md, docs/validation.md,
+the README (layout and phases) and docs/figures/quarter_flow.png; text outside the
+markers is left as it is.
 
 A generated part sits between `<!-- generated:NAME:start -->` and
 `<!-- generated:NAME:end -->`. Parts named `results...` come from run outputs
@@ -24,6 +25,7 @@ ODD, SCENARIOS, VALIDATION = (
     Path("docs/scenarios.md"),
     Path("docs/validation.md"),
 )
+README = Path("README.md")
 FIGURE = Path("docs/figures/quarter_flow.png")
 DEFAULT_RESULTS = Path("runs/compare/results.parquet")
 DEFAULT_CALIBRATION = Path("runs/calibration/final.parquet")
@@ -126,6 +128,14 @@ def odd_parts() -> tuple[dict[str, str], tuple]:
     return parts, (rows, columns)
 
 
+def readme_parts(root: Path) -> dict[str, str]:
+    """README.md's parts: the project's layout and the quarter's phases."""
+    from model.docs.flow import step_entries
+    from model.docs.readme import layout_block, phases_block
+
+    return {"layout": layout_block(root), "phases": phases_block(step_entries())}
+
+
 def scenario_parts(results_path: Path, existing: dict[str, str], notes: list[str]) -> dict:
     """docs/scenarios.md's parts: definitions with per-scenario results, and the summary."""
     from model.docs import scenarios as ds
@@ -184,6 +194,7 @@ def generate(results: Path, calibration: Path, root: Path = ROOT) -> Generated:
     out = Generated()
     odd, out.flow = odd_parts()
     out.parts[ODD] = odd
+    out.parts[README] = readme_parts(root)
     existing = find_blocks(read(root, SCENARIOS))
     out.parts[SCENARIOS] = scenario_parts(results, existing, out.notes)
     existing = find_blocks(read(root, VALIDATION))

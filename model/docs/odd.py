@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from model.docs.flow import ROWS, FlowRow, StepEntry, state_of
-from model.docs.reader import Effects
+from model.docs.recording import Effects
 from model.docs.tree import nodes
 from model.evidence.observed import TARGETS, UNCOMPARED, Target, facts
 from model.reports.report import describe, format_value, markdown_table
@@ -116,7 +116,7 @@ def uses_block(effects: Effects, state: bool = True) -> str:
     for key in sorted(effects.params, key=list(nodes()).index):
         section, _, leaf = key.rpartition(".")
         by_section.setdefault(section or "(top level)", []).append(leaf)
-    lines = ["Parameters used (read from the source):", ""]
+    lines = ["Parameters used (recorded from a traced baseline run):", ""]
     lines += [f"- `{section}`: {code(leaves)}" for section, leaves in by_section.items()]
     if state:
         reads, writes = state_of(effects)

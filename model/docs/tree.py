@@ -86,14 +86,3 @@ def nodes() -> dict[str, Node]:
 def leaves() -> list[str]:
     """Dotted keys of every leaf and item list (what the parameter tables must show)."""
     return [node.key for node in nodes().values() if node.kind in ("leaf", "items")]
-
-
-def paths_of_class() -> dict[type[BaseModel], list[str]]:
-    """Where each parameter class sits in the tree (a class may sit at several keys)."""
-    found: dict[type[BaseModel], list[str]] = {}
-    for node in nodes().values():
-        if node.kind == "section" and node.model is not None:
-            found.setdefault(node.model, []).append(node.key)
-        elif node.kind == "items" and node.model is not None:
-            found.setdefault(node.model, []).append(join(node.key, ITEM))
-    return found
