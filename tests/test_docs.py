@@ -20,6 +20,7 @@ from model.docs import generate as docs
 from model.docs.flow import step_entries
 from model.docs.parameters import calibrated_values, parameter_tables
 from model.docs.readme import layout_block
+from model.docs.recording import Effects
 from model.docs.validation import calibrated_block, role_block
 from model.errors import ConfigError
 from model.evidence.observed import TARGETS
@@ -62,6 +63,14 @@ def issubclass_model(annotation: object) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
+def effects_by_phase() -> dict:
+    """Effects of each entry of `Economy.step` by short name, a phase called twice merged."""
+    merged: dict = {}
+    for entry in step_entries():
+        merged.setdefault(entry.name, Effects()).merge(entry.effects)
+    return merged
+
+
 def step_phase_modules() -> list[str]:
     """Phase modules in the order `Economy.step` calls them, from its source."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(Economy.step)))
@@ -72,7 +81,7 @@ def step_phase_modules() -> list[str]:
             owner = node.func.value
             if isinstance(owner, ast.Name) and owner.id in phases:
                 order.append((node.lineno, owner.id))
-    return [name for _, name in sorted(order)]
+    return list(dict.fromkeys(name for _, name in sorted(order)))  # first call of each
 
 
 def test_generated_parts_match_the_committed_docs(generated: docs.Generated) -> None:
@@ -102,17 +111,19 @@ def test_submodel_sections_follow_the_order_of_step(odd: str) -> None:
 def test_schedule_lists_the_calls_of_step_in_order(odd: str) -> None:
     listed = re.findall(r"^\d+\. `(.+?)`", docs.find_blocks(odd)["schedule"], re.M)
     assert listed == [entry.call for entry in step_entries()]
-    assert [c.split(".")[0] for c in listed if c.split(".")[0] in step_phase_modules()] == (
-        step_phase_modules()
-    )
+    called = [c.split(" = ")[-1].split(".")[0] for c in listed]  # `sales = purchasing...`
+    phases = set(step_phase_modules())
+    assert list(dict.fromkeys(c for c in called if c in phases)) == step_phase_modules()
 
 
-def test_flow_shows_both_restriction_channels() -> None:
-    entries = {entry.name: entry.effects for entry in step_entries()}
-    assert "buyers.foreign_share" in entries["demand"].writes  # domestic substitution
+def test_flow_shows_the_restriction_channels() -> None:
+    entries = effects_by_phase()
+    assert "buyers.blocked" in entries["demand"].writes  # inputs lost to controls
+    assert "buyers.purchases.replaced" in entries["purchasing"].writes  # substitution ...
+    assert "buyers.output_factor" in entries["purchasing"].writes  # ... or disruption
     assert "tech_access" in entries["production"].writes  # technology access ...
     assert "tech_access" in entries["innovation"].reads  # ... slows knowledge and patents
-    assert "restrictions.supply_cut" in entries["demand"].params
+    assert "restrictions.channels.supply_cut" in entries["matching"].params
     assert "restrictions.tech_access_loss" in entries["production"].params
 
 
@@ -234,5 +245,6 @@ def test_readme_layout_follows_the_files(tmp_path: Path) -> None:
 def test_readme_phase_table_names_each_phase_module(generated: docs.Generated) -> None:
     table = generated.parts[docs.README]["phases"]
     paths = re.findall(r"^\| (\w+) \| `([\w/]+\.py)` \|", table, re.M)
-    assert [name for name, _ in paths if name in step_phase_modules()] == step_phase_modules()
+    named = [name for name, _ in paths if name in step_phase_modules()]
+    assert list(dict.fromkeys(named)) == step_phase_modules()  # production appears twice
     assert all((ROOT / path).exists() for _, path in paths)

@@ -15,7 +15,7 @@ from model.docs.recording import Effects, ParamsView, Recorder
 from model.docs.trace import ROWS, SCALE, SCENARIO, SEED, trace_run
 from model.docs.tree import leaves, nodes
 from model.params.loading import load_scenario
-from model.params.policy import RestrictionEvent
+from model.params.restrictions import RestrictionEvent
 from model.simulation.economy import Economy
 from model.simulation.phases import demand
 
@@ -23,7 +23,10 @@ from model.simulation.phases import demand
 @pytest.fixture(scope="module")
 def phases() -> dict[str, Effects]:
     """Effects of each entry of `Economy.step`, by short name."""
-    return {entry.name: entry.effects for entry in step_entries()}
+    merged: dict[str, Effects] = {}
+    for entry in step_entries():  # a phase called twice (production) has its effects merged
+        merged.setdefault(entry.name, Effects()).merge(entry.effects)
+    return merged
 
 
 def test_phases_write_the_state_they_compute(phases: dict[str, Effects]) -> None:
@@ -31,7 +34,8 @@ def test_phases_write_the_state_they_compute(phases: dict[str, Effects]) -> None
     assert {"patents", "patents_new", "rd_stock", "capability"} <= phases["innovation"].writes
     assert {"status", "national_year", "support_until"} <= phases["certification"].writes
     assert {"customers", "links.keys", "buyers.suppliers"} <= phases["matching"].writes
-    assert {"buyers.demand", "buyers.foreign_share"} == phases["demand"].writes
+    assert {"buyers.demand", "buyers.blocked", "buyers.derisk"} <= phases["demand"].writes
+    assert {"buyers.purchases.replaced", "buyers.output_factor"} <= phases["purchasing"].writes
     assert {ROWS, "status"} <= phases["demography"].writes  # entry and exit
     assert {"rev_y1", "rd_y1", "equity_y1", "debt_ratio_ye"} <= phases["close_year"].writes
 
@@ -59,7 +63,7 @@ def test_parameters_are_charged_to_the_phase_that_uses_them(phases: dict[str, Ef
     assert "innovation.patent_scale" in phases["innovation"].params
     assert "innovation.patent_scale" not in phases["production"].params
     assert "certification.national.min_patents" in phases["certification"].params
-    assert "restrictions.events.<i>.severity" in phases["policy"].params
+    assert "restrictions.events.<i>.control" in phases["policy"].params
     building = trace_run().initialization.params
     assert {"population.initial_firms", "large_firms.count"} <= building
     assert "innovation.grant_rd_share" not in building  # used from the first quarter on
@@ -130,11 +134,11 @@ def test_parameter_views_record_dotted_keys_and_keep_their_type() -> None:
     recorder = Recorder()
     params = ParamsView(load_scenario("baseline"), "", recorder)
     event = params.restrictions.events[0]
-    assert isinstance(event, RestrictionEvent) and event.severity > 0
+    assert isinstance(event, RestrictionEvent) and event.large_firms > 0
     assert params.innovation.patent_scale > 0
     assert recorder.effects[None].params == {
         "restrictions.events",
-        "restrictions.events.<i>.severity",
+        "restrictions.events.<i>.large_firms",
         "innovation.patent_scale",
     }
 

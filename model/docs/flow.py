@@ -72,7 +72,7 @@ def step_entries(trace: Trace | None = None) -> list[StepEntry]:
         comment = lines[statement.lineno - 1].partition("  # ")[2]
         entries.append(
             StepEntry(
-                call=ast.unparse(statement.value).replace("self.", ""),
+                call=ast.unparse(statement).replace("self.", ""),
                 comment=comment.strip(),
                 condition=condition.replace("self.", ""),
                 module=getattr(target, "__module__", None) or "",
@@ -83,11 +83,14 @@ def step_entries(trace: Trace | None = None) -> list[StepEntry]:
     return entries
 
 
-def _call_statements(body: list[ast.stmt], condition: str = "") -> list[tuple[ast.Expr, str]]:
-    """Expression statements that are calls, with the `if` test they sit under."""
+def _call_statements(
+    body: list[ast.stmt], condition: str = ""
+) -> list[tuple[ast.Expr | ast.Assign, str]]:
+    """Statements that are calls, or assign a call's result (`sales = phase(self)`),
+    with the `if` test they sit under."""
     found = []
     for statement in body:
-        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        if isinstance(statement, ast.Expr | ast.Assign) and isinstance(statement.value, ast.Call):
             found.append((statement, condition))
         elif isinstance(statement, ast.If):
             found += _call_statements(statement.body, ast.unparse(statement.test))

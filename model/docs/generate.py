@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from model.docs.recording import Effects
 from model.errors import ConfigError
 from model.io import read_parquet, write_text
 from model.params.loading import PROJECT_SCENARIOS
@@ -122,9 +123,13 @@ def odd_parts() -> tuple[dict[str, str], tuple]:
         # Initialization writes everything; only its parameters are worth listing.
         "uses:initialization": uses_block(initialization_effects(), state=False),
     }
+    # A phase called twice (production grows markets, then settles) gets one list.
+    by_phase: dict[str, Effects] = {}
     for entry in entries:
         if entry.module.startswith(SUBMODEL_MODULES):
-            parts[f"uses:{entry.name}"] = uses_block(entry.effects)
+            by_phase.setdefault(entry.name, Effects()).merge(entry.effects)
+    for name, effects in by_phase.items():
+        parts[f"uses:{name}"] = uses_block(effects)
     return parts, (rows, columns)
 
 

@@ -119,10 +119,29 @@ class Tracer:
             descriptor = hasattr(getattr(cls, name, None), "__set__")
             if not (descriptor or tracer.ignored(name) or is_structure(value)):
                 tracer.recorder.wrote(tracer.label(obj, name))
+            old = object.__getattribute__(obj, "__dict__").get(name)
             cls.__setattr__(obj, name, stored(value))
+            if is_structure(value) and not tracer.ignored(name) and id(obj) in tracer.owners:
+                tracer.replaced(obj, name, old, value)
 
         namespace = {"__getattribute__": __getattribute__, "__setattr__": __setattr__}
         return type(cls.__name__, (cls,), {**namespace, "__module__": cls.__module__})
+
+    def replaced(self, obj: Any, name: str, old: Any, value: Any) -> None:
+        """A new object stored in an attribute: every state field of it is written, and
+        the object it replaced is no longer followed (its state is gone)."""
+        owner = self.owners[id(obj)][0]
+        label = name if owner == "model" else f"{owner}.{name}"
+        for item in old if isinstance(old, list | tuple) else [old]:
+            if item is not None and item is not value:
+                self.owners.pop(id(item), None)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if type(item).__module__.startswith(CORE) and hasattr(item, "__dict__"):
+                fields = object.__getattribute__(item, "__dict__")
+                for field, content in fields.items():
+                    if not (self.ignored(field) or is_structure(content)):
+                        self.recorder.wrote(f"{label}.{field}")
+        self.follow_items(value, label)
 
     def ignored(self, name: str) -> bool:
         """Private attributes and Mesa's machinery."""
