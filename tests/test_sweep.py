@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from model.simulation.reporters import REPORTERS
 from model.sweeps import sweep as sweep_module
+from model.sweeps.cluster import local_cluster
 from model.sweeps.experiment import load_experiment
 from model.sweeps.store import SweepStore, part_files
 from model.sweeps.sweep import run_sweep
@@ -41,6 +45,36 @@ values = [0.0, 1.0, 2.0, 3.0]
 values = [0.0, 1.0, 2.0]
 """
 RUNS = 48
+
+# Every reporter, every quarter: 2 points x 2 seeds of 4 quarters. Scale 0.02 gives
+# more than 10,000 firm rows, the length from which OpenBLAS splits a dot product over
+# its threads -- what once made one reporter's last bits depend on the process
+# (all cores in-process, one thread in a Dask worker); at scale 0.01 that never showed.
+ALL_OUTPUTS_EXPERIMENT = """
+name = "all_outputs"
+scale = 0.02
+seeds_per_point = 2
+quarters = "all"
+[changes]
+"time.end" = "2019Q4"
+[parameters."restrictions.severity_scale"]
+values = [1.0, 2.0]
+"""
+DASK_DEFAULT_HTTP_PORT = 8787  # where Dask's scheduler puts its HTTP server unless told
+
+
+@pytest.fixture(scope="module", autouse=True)
+def another_program_holds_port_8787():
+    """Hold 8787 through every sweep test, as a notebook's Dask dashboard would: a
+    cluster that still reached for it would warn, and `filterwarnings = error` fails."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        holder.bind(("127.0.0.1", DASK_DEFAULT_HTTP_PORT))
+        holder.listen()
+    except OSError as exc:  # someone else holds it already: the same test condition
+        assert exc.errno == errno.EADDRINUSE, exc
+    with holder:
+        yield
 
 
 def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
@@ -94,6 +128,7 @@ def test_every_run_has_every_output_and_quarter_nan_where_the_model_has_none(ref
 def test_two_local_workers_give_identical_parquet_content(experiment_file, reference, tmp_path):
     done = run_cli("sweep", str(experiment_file), "--out", str(tmp_path), "--workers", "2")
     assert done.returncode == 0, done.stderr
+    assert "already in use" not in done.stderr  # the cluster took free ports, 8787 is held
     pd.testing.assert_frame_equal(sorted_results(tmp_path), reference, check_exact=True)
     assert "local Dask cluster, 2 processes" in (tmp_path / "report.md").read_text()
 
@@ -101,17 +136,27 @@ def test_two_local_workers_give_identical_parquet_content(experiment_file, refer
 def test_an_existing_dask_scheduler_gives_identical_parquet_content(
     experiment_file, reference, tmp_path
 ):
-    from distributed import LocalCluster
-
-    with LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-    ) as cluster:
+    with local_cluster(2) as cluster:
+        assert cluster.scheduler.http_server.port != DASK_DEFAULT_HTTP_PORT
         address = cluster.scheduler_address
         done = run_cli(
             "sweep", str(experiment_file), "--out", str(tmp_path), "--scheduler", address
         )
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(sorted_results(tmp_path), reference, check_exact=True)
+
+
+def test_every_output_of_every_quarter_is_bit_identical_in_process_and_on_dask(tmp_path):
+    experiment_file = tmp_path / "all_outputs.toml"
+    experiment_file.write_text(ALL_OUTPUTS_EXPERIMENT, encoding="utf-8")
+    experiment = load_experiment(experiment_file)
+    run_sweep(experiment, tmp_path / "in_process", workers=1)
+    run_sweep(experiment, tmp_path / "dask", workers=2)
+    in_process = sorted_results(tmp_path / "in_process")
+    assert set(in_process["variable"]) == set(REPORTERS)
+    assert set(in_process["quarter"]) == set(experiment.quarters) and len(experiment.quarters) == 4
+    assert len(in_process) == len(experiment.runs) * len(REPORTERS) * 4
+    pd.testing.assert_frame_equal(sorted_results(tmp_path / "dask"), in_process, check_exact=True)
 
 
 def test_a_sweep_killed_mid_way_resumes_without_losing_or_repeating_runs(

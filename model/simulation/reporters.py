@@ -211,8 +211,10 @@ def exposed_tech_access_mean(m: Economy) -> float:
     for at least half of their R&D (exposure >= 0.5)."""
     pop = m.population
     exposed = pop.alive & (pop.exposure >= EXPOSED)
-    count = np.count_nonzero(exposed)
-    return float(np.dot(pop.tech_access, exposed) / count) if count else float("nan")
+    # numpy's own (pairwise) sum, never a BLAS dot product: OpenBLAS splits a long dot
+    # over its threads, so the last bits depended on the process's thread count (all
+    # cores in-process, one in a Dask worker), not on the economy.
+    return _mean(pop.tech_access[exposed])
 
 
 def lg_count_sector(sector: int, m: Economy) -> float:

@@ -10,22 +10,20 @@ raises becomes a failure record; the sweep goes on.
 from __future__ import annotations
 
 import itertools
-import logging
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from model.errors import ConfigError
 from model.params import Params
 from model.params.loading import with_changes
 from model.simulation.runner import simulate
+from model.sweeps.cluster import dask_client
 from model.sweeps.experiment import Experiment, Run
 from model.sweeps.store import SweepStore
 
@@ -33,7 +31,6 @@ PART_RUNS = 64  # most runs per results part
 PART_SECONDS = 5.0  # longest a finished run waits in memory before it is written
 IN_FLIGHT_PER_THREAD = 4  # Dask tasks queued per worker thread
 MAX_BATCH = 8  # runs per Dask task at most
-SCHEDULER_TIMEOUT = "20s"
 
 
 @dataclass(frozen=True)
@@ -276,36 +273,3 @@ def _threads(client: Any) -> int:
     """Worker threads of the cluster (at least one)."""
     workers = client.scheduler_info().get("workers", {})
     return sum(w.get("nthreads", 1) for w in workers.values()) or 1
-
-
-@contextmanager
-def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
-    """A Dask client: on the scheduler at `scheduler`, or on a fresh local cluster.
-
-    The local cluster has `workers` processes with one thread each (the model is
-    single-threaded numpy), and no dashboard, so it never fights over a port.
-    """
-    import dask
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
-            raise ConfigError(f"--scheduler {scheduler}: cannot connect ({exc})") from exc
-        with client:
-            yield client
-        return
-    with (
-        # Nobody reads the (disabled) dashboard: spare the workers' 10 ms stack sampling.
-        dask.config.set({"distributed.worker.profile.enabled": False}),
-        LocalCluster(
-            n_workers=workers,
-            processes=True,
-            threads_per_worker=1,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,  # tasks cancelled by Ctrl-C are not worth a warning
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
