@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from command_line import refusal
+from pictures import A_LINE, drawn_in, pixels
 
 from model import load_scenario
 from model.errors import ConfigError
@@ -179,7 +180,10 @@ def test_cli_run_exits_0_and_reports_the_runs_it_wrote(cli_run):
     rows = [line for line in fit.splitlines() if line.startswith("| ")]
     assert len(rows) == 2 + len(TARGETS)  # header, alignment, one row a target
     figures = re.findall(r"\]\((figures/[^)]+\.png)\)", report)
-    assert len(figures) == 8 and all((folder / "out" / f).is_file() for f in figures)
+    assert len(figures) == 8
+    for figure in figures:  # the runs drawn in the scenario's colour (bars at 85% opacity)
+        opacity = 0.85 if "certifications" in figure else 1.0
+        assert drawn_in(pixels(folder / "out" / figure), "#0072B2", opacity) >= A_LINE, figure
 
 
 def test_cli_run_into_a_used_folder_needs_overwrite_and_keeps_the_results(cli_run, monkeypatch):
