@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from command_line import invoke, refusal
 
 from model.calendar import parse_quarter
 from model.classroom.assets import KEY_FILES, PACKAGES, _unpack, missing_packages
@@ -179,16 +180,10 @@ def test_following_a_random_firm_leaves_the_simulation_alone(stepped: ClassroomE
 
 
 def test_app_command_serves_on_localhost_by_default() -> None:
-    from typer.testing import CliRunner
-
-    from model.cli import _register, app
-
-    _register()
-    result = CliRunner().invoke(app, ["app", "--help"])
+    result = invoke("app", "--help")
     assert result.exit_code == 0, result.output
     assert "--port" in result.output and "127.0.0.1" in result.output
-    bad = CliRunner().invoke(app, ["app", "--port", "70000"])
-    assert bad.exit_code != 0 and "--port 70000" in str(bad.exception)
+    assert refusal("app", "--port", "70000") == "--port 70000: allowed 0 <= port <= 65535"
 
 
 def test_the_scenario_picker_offers_the_policy_scenarios_baseline_first() -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from command_line import refusal
+from pictures import A_LINE, drawn_in, pixels
 
 from model import load_scenario
 from model.errors import ConfigError
+from model.evidence.observed import TARGETS
 from model.params.restrictions import RestrictionEvent
 from model.simulation.runner import TIDY_COLUMNS, replicate_seeds
 
@@ -138,24 +142,24 @@ def test_a_restriction_naming_an_unknown_field_is_an_error(tmp_path):
 
 
 # command line --------------------------------------------------------------------------
-def test_cli_bad_scenario_exits_2_with_one_line_naming_file_and_key(tmp_path):
+def test_cli_refuses_a_bad_scenario_naming_file_and_key_before_writing(tmp_path):
     path = write(tmp_path, "typo.toml", 'extends = "baseline"\n[finance.bank]\napprovel = 0.5\n')
-    result = run_cli("run", str(path), "--scale", "0.001", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr
-    assert "typo.toml" in lines[0] and "finance.bank.approvel" in lines[0]
+    message = refusal("run", path, "--scale", "0.001", "--out", tmp_path / "out")
+    assert message.startswith(f"{path}: unknown key 'finance.bank.approvel'; ")
+    assert "did you mean 'approval'?" in message
     assert not (tmp_path / "out").exists()
 
 
 def test_cli_refuses_zero_seeds(tmp_path):
-    result = run_cli("run", "baseline", "--seeds", "0", "--out", "out", cwd=tmp_path)
-    assert result.returncode == 2 and "--seeds" in result.stderr
-    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+    message = refusal("run", "baseline", "--seeds", "0", "--out", tmp_path / "out")
+    assert message == "--seeds 0: allowed 1 <= seeds <= 10000"
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory):
+    """`littlegiants run` end to end: the installed console script in its own process,
+    with its default worker processes."""
     folder = tmp_path_factory.mktemp("cli")
     args = ("run", "baseline", "--scale", "0.002", "--seeds", "2", "--out", "out")
     return folder, run_cli(*args, cwd=folder)
@@ -174,20 +178,29 @@ def test_cli_run_writes_tidy_results_for_each_seed(cli_run):
     assert (table["year"] == table["quarter"].str[:4].astype(int)).all()
 
 
-def test_cli_run_exits_0_and_writes_the_report(cli_run):
+def test_cli_run_exits_0_and_reports_the_runs_it_wrote(cli_run):
     folder, result = cli_run
-    pytest.importorskip("model.reports.report")
     assert result.returncode == 0, result.stderr
-    assert (folder / "out" / "report.md").is_file()
+    report = (folder / "out" / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# littlegiants: baseline\n")
+    assert "- Scale 0.002 of the 1:1 population; simulation took " in report
+    seeds = ", ".join(str(s) for s in replicate_seeds(20210101, 2))
+    assert f"| baseline | 2 | {seeds} | 2019Q1–2025Q4 (28) |" in report
+    fit = report.split("## Fit to observed facts\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in fit.splitlines() if line.startswith("| ")]
+    assert len(rows) == 2 + len(TARGETS)  # header, alignment, one row a target
+    figures = re.findall(r"\]\((figures/[^)]+\.png)\)", report)
+    assert len(figures) == 8
+    for figure in figures:  # the runs drawn in the scenario's colour (bars at 85% opacity)
+        opacity = 0.85 if "certifications" in figure else 1.0
+        assert drawn_in(pixels(folder / "out" / figure), "#0072B2", opacity) >= A_LINE, figure
 
 
-def test_cli_run_into_a_used_folder_needs_overwrite_and_keeps_the_results(cli_run):
+def test_cli_run_into_a_used_folder_needs_overwrite_and_keeps_the_results(cli_run, monkeypatch):
     folder, _ = cli_run
+    monkeypatch.chdir(folder)
     results = folder / "out" / "results.parquet"
     before = results.read_bytes()
-    result = run_cli(
-        "run", "baseline", "--scale", "0.001", "--seeds", "1", "--out", "out", cwd=folder
-    )
-    assert result.returncode == 2
-    assert "--overwrite" in result.stderr and "Traceback" not in result.stderr
+    message = refusal("run", "baseline", "--scale", "0.001", "--seeds", "1", "--out", "out")
+    assert message.startswith("out: already holds results (results.parquet); pass --overwrite")
     assert results.read_bytes() == before

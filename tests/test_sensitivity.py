@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from command_line import invoke
+from pictures import A_LINE, drawn_in, pixels
 
 from model.sweeps.experiment import load_experiment
 from model.sweeps.sampling import ParameterSpec, design_points
 from model.sweeps.sensitivity import analyse, run_outputs, seed_noise, sobol_indices
-
-SCRIPT = Path(sys.executable).parent / "littlegiants"
-CLI = (
-    [str(SCRIPT)]
-    if SCRIPT.exists()
-    else [sys.executable, "-c", "from model.cli import main; main()"]
-)
 
 # Ishigami (a = 7, b = 0.1) on [-pi, pi]^3: analytic first-order and total indices
 # (Ishigami & Homma 1990; Saltelli et al. 2008, Global Sensitivity Analysis, 4.8).
@@ -138,7 +131,7 @@ scale = 0.002
 sampler = "sobol"
 samples = 4
 noise_seeds = 3
-outputs = ["national_little_giants", "pool_firms"]
+outputs = ["firms_meeting_national_thresholds", "pool_firms"]
 quarters = ["2019Q4"]
 [changes]
 "time.end" = "2019Q4"
@@ -150,12 +143,16 @@ range = [0.15, 0.55]
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    command = [*CLI, "sensitivity", str(path), "--out", str(out), "--workers", "1"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
-    assert done.returncode == 0, done.stderr
+    done = invoke("sensitivity", path, "--out", out, "--workers", "1")
+    assert done.exit_code == 0, done.output
     indices = pd.read_csv(out / "sobol_indices.csv")
-    assert set(indices["output"]) == {"pool_firms 2019Q4", "national_little_giants 2019Q4"}
-    assert (out / "figures" / "sobol_indices.png").stat().st_size > 0
+    assert set(indices["output"]) == {
+        "pool_firms 2019Q4",
+        "firms_meeting_national_thresholds 2019Q4",
+    }
+    chart = pixels(out / "figures" / "sobol_indices.png")
+    for colour in ("#0072B2", "#E69F00"):  # the bars of the total and the first-order indices
+        assert drawn_in(chart, colour) >= A_LINE, colour
     report = (out / "report.md").read_text()
     assert "## Sobol sensitivity" in report and report.count("## Seed noise") == 1
     assert "base point (3 seeds)" in report and "restrictions.tech_access_loss" in report

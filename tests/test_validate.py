@@ -5,15 +5,17 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
+from command_line import invoke
+from known_results import exact_results, shifted
+from pictures import A_LINE, drawn_in, pixels
 
-from model.cli import _register, app
 from model.evidence.observed import KINDS, ROLES, TARGETS, Target, fit_table, targets
 from model.io import read_parquet, write_parquet
 from model.simulation.reporters import REPORTERS
-from model.simulation.runner import TIDY_COLUMNS
+from model.simulation.runner import DEFAULT_BASE_SEED, replicate_seeds
 from model.validation.validate import exit_code, missed_required
 
 # (fact key, year) -> (tolerance, in share points) that the issue's goal names.
@@ -75,27 +77,6 @@ def test_scaled_miss_is_zero_inside_a_bound_and_one_at_the_edge_of_a_point():
     assert zone.scaled_miss(zone.observed + 0.05) == pytest.approx(1.0)
 
 
-def exact_results(runs: int = 3) -> pd.DataFrame:
-    """A results table whose every targeted (variable, quarter) equals its first target."""
-    first: dict[tuple[str, str], float] = {}
-    for t in TARGETS:
-        first.setdefault((t.variable, t.quarter), t.observed)
-    rows = [
-        ("baseline", run, 1000 + run, quarter, int(quarter[:4]), variable, value)
-        for run in range(runs)
-        for (variable, quarter), value in first.items()
-    ]
-    return pd.DataFrame(rows, columns=TIDY_COLUMNS)
-
-
-def shifted(results: pd.DataFrame, variable: str, quarter: str, *, by: float = 0.0, times=1.0):
-    """The results with one variable at one quarter moved (value x times + by)."""
-    moved = results.copy()
-    rows = (moved["variable"] == variable) & (moved["quarter"] == quarter)
-    moved.loc[rows, "value"] = moved.loc[rows, "value"] * times + by
-    return moved
-
-
 def test_required_facts_at_their_observed_values_pass():
     table = fit_table(exact_results())
     assert table[table["required"]]["within"].all()
@@ -141,35 +122,86 @@ def test_check_facts_do_not_change_the_exit_code():
     assert not row.within and row.role == "check" and exit_code(table) == 0
 
 
-def invoke(*args: str):
-    _register()  # every command, as the console script has them
-    return CliRunner().invoke(app, ["validate", *args], catch_exceptions=False)
+def validate(*args: str | Path):
+    return invoke("validate", *args)
 
 
 def test_cli_exits_1_naming_the_fact_moved_outside_its_tolerance(tmp_path: Path):
     good, bad = tmp_path / "good.parquet", tmp_path / "bad.parquet"
     write_parquet(good, exact_results())
     write_parquet(bad, shifted(exact_results(), "national_little_giants", "2022Q4", times=0.9))
-    ok = invoke("--results", str(good), "--no-stylized", "--out", str(tmp_path / "ok"))
+    ok = validate("--results", str(good), "--no-stylized", "--out", str(tmp_path / "ok"))
     assert ok.exit_code == 0, ok.output
-    missed = invoke("--results", str(bad), "--no-stylized", "--out", str(tmp_path / "bad"))
+    missed = validate("--results", str(bad), "--no-stylized", "--out", str(tmp_path / "bad"))
     assert missed.exit_code == 1
     assert "national_little_giants 2022Q4" in missed.output
     report = (tmp_path / "bad" / "report.md").read_text(encoding="utf-8")
     assert f"Missed 1 of {len(targets(required=True))} required facts" in report
 
 
-def test_cli_runs_a_tiny_scenario_and_writes_a_consistent_report(tmp_path: Path):
+STYLIZED = [
+    "Heavy-tailed firm sizes",
+    "Fat-tailed growth rates",
+    "Skewed patent holdings",
+    "Patent elasticity to R&D below one",
+    "Persistent innovation",
+]
+
+
+def observed(variable: str, quarter: str) -> float:
+    """The observed value of the one target at (variable, quarter)."""
+    (value,) = [t.observed for t in TARGETS if (t.variable, t.quarter) == (variable, quarter)]
+    return value
+
+
+def test_cli_validates_a_run_without_certification_as_missing_every_required_fact(tmp_path):
+    """A real run whose verdict is known: with no certification there are no little
+    giants, so every national total is 0 and no little-giant mean or share has a value."""
     out = tmp_path / "validation"
-    args = ["baseline", "--seeds", "2", "--scale", "0.005", "--workers", "1", "--out", str(out)]
-    result = invoke(*args, "--stylized-scale", "0.005")
-    assert result.exit_code in (0, 1), result.output
+    args = ["no_certification", "--seeds", "2", "--scale", "0.005", "--workers", "1"]
+    result = validate(*args, "--out", out, "--stylized-scale", "0.005")
+    assert result.exit_code == 1, result.output
+    missed = [line.split("✗ ")[1] for line in result.stderr.splitlines() if "✗ " in line]
+    assert [line.split(":")[0] for line in missed] == [
+        *(f"national_little_giants {year}Q4" for year in range(2021, 2026)),
+        "lg_invention_patents_mean 2024Q4",
+        "lg_rd_spend_mean_yuan 2024Q4",
+        "lg_share_high_tech_zone 2025Q4",
+        "lg_share_foundational 2025Q4",
+        "lg_share_key_chain 2025Q4",
+        "lg_share_supplying_3plus_large 2025Q4",
+    ]
+    share = observed("lg_share_supplying_3plus_large", "2025Q4")
+    assert missed[-1].endswith(f": observed {100 * share:.1f}%, model — (— vs ±5 pp)")
+
     results = read_parquet(out / "results.parquet")
-    assert results["run_id"].nunique() == 2
-    assert result.exit_code == exit_code(fit_table(results))  # the verdict of what was written
-    assert len(pd.read_csv(out / "targets.csv")) == len(TARGETS)
-    assert len(pd.read_csv(out / "stylized.csv")) == 5
-    for name in ("size_distribution.png", "growth_rates.png"):
-        assert (out / "figures" / name).stat().st_size > 10_000
-    text = (out / "report.md").read_text(encoding="utf-8")
-    assert "## Observed facts" in text and "## Stylized facts of firm dynamics" in text
+    assert sorted(results["seed"].unique()) == sorted(replicate_seeds(DEFAULT_BASE_SEED, 2))
+    giants = results.loc[results["variable"] == "national_little_giants", "value"]
+    assert len(giants) == 2 * 28 and (giants == 0).all()
+    written = pd.read_csv(out / "targets.csv")
+    assert list(zip(written["variable"], written["quarter"], strict=True)) == [
+        (t.variable, t.quarter) for t in TARGETS
+    ]
+    means = results.groupby(["variable", "quarter"])["value"].mean()
+    for row in written.itertuples():
+        mean = means.get((row.variable, row.quarter), math.nan)
+        assert row.model_mean == pytest.approx(mean, nan_ok=True), row
+
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert f"**Missed {len(REQUIRED)} of {len(REQUIRED)} required facts.**" in report
+    total = observed("national_little_giants", "2025Q4")
+    patents = observed("lg_invention_patents_mean", "2024Q4")
+    for row in (
+        f"| National little giants | 2025Q4 | {total:,.0f} | 0 | 0–0 | -100.0% | ±5% | point |",
+        f"| Invention patents per little giant | 2024Q4 | {patents:.1f} | — | — | — | ±10% |",
+    ):
+        assert row in report, row
+    assert "## Stylized facts of firm dynamics" in report
+
+    stylized = pd.read_csv(out / "stylized.csv")
+    assert list(stylized["name"]) == STYLIZED and np.isfinite(stylized["value"]).all()
+    sizes = pixels(out / "figures" / "size_distribution.png")
+    assert drawn_in(sizes, "#0072B2") >= A_LINE and drawn_in(sizes, "#D55E00") >= A_LINE
+    growth = pixels(out / "figures" / "growth_rates.png")
+    for colour in ("#0072B2", "#009E73", "#D55E00"):  # the firms, the Gaussian, the Laplace
+        assert drawn_in(growth, colour) >= A_LINE, colour
