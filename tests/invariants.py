@@ -90,7 +90,7 @@ def output_violations(economy: Economy) -> list[str]:
             found.append(f"{economy.label}: reporter {name} = {value}")
         elif "share" in name and not np.isnan(value) and not 0 <= value <= 1:
             found.append(f"{economy.label}: share {name} = {value}")
-        elif not np.isnan(value) and value < 0 and name != "restriction_index":
+        elif not np.isnan(value) and value < 0:
             found.append(f"{economy.label}: negative {name} = {value}")
     if not (
         row["innovative_smes"]
