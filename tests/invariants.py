@@ -102,9 +102,19 @@ def output_violations(economy: Economy) -> list[str]:
     return found
 
 
+UNDEFINED_WHEN_EMPTY = {
+    "exposed_tech_access_mean",  # no exposed firm
+    "national_review_pass_rate",  # no review this quarter
+    "share_finance_constrained",  # no operating firm
+    "share_with_loans",
+}
+
+
 def _may_be_undefined(name: str) -> bool:
-    """Means and shares over little giants (or exposed firms) when there are none."""
-    return (name.startswith("lg_") and name != "lg_listed") or name == "exposed_tech_access_mean"
+    """Means and shares over little giants (or exposed firms) when there are none, and
+    rates of quarters without the event."""
+    counts = name == "lg_listed" or name.startswith("lg_listed_")
+    return (name.startswith("lg_") and not counts) or name in UNDEFINED_WHEN_EMPTY
 
 
 def cash_violations(economy: Economy, before: tuple[np.ndarray, np.ndarray, np.ndarray]) -> list:

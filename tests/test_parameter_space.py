@@ -45,7 +45,7 @@ EXTREMES = {
     "zero R&D": {
         "population.rd_intensity_mean": 0.0,
         "innovation.excess_cash_rd_share": 0.0,
-        "innovation.grant_rd_share": 0.0,
+        "finance.spending.rd_share": 0.0,
         "innovation.max_rd_intensity": 0.0,
     },
     "all firms in zones": {"population.zone_share": 1.0},

@@ -107,23 +107,23 @@ def test_revenue_is_own_market_size_plus_sales_to_large_customers(calm):
     np.testing.assert_allclose(pop.revenue, expected, rtol=1e-12)
 
 
-def test_cash_change_is_revenue_less_opex_interest_repayment_and_capex(calm):
+def test_cash_change_is_revenue_less_opex_interest_repayment_and_upkeep(calm):
     pop, p, bank = calm.population, calm.params.production, calm.params.finance.bank
     pop.size[0], pop.capability[0], pop.zone[0], pop.cash[0] = 10.0, 0.5, False, 7.0
     pop.bank_debt[0], pop.ip_debt[0], pop.fixed_assets[0] = 20.0, 5.0, 10.0
+    pop.profit_ytd[0] = 0.0
     produce(calm)
     revenue = pop.revenue[0]
     assert revenue == pytest.approx(10.0 * np.exp(p.market_growth / 4 + p.capability_premium / 8))
     opex = revenue * (1.0 - p.base_margin - p.capability_margin * 0.5)
-    interest, repayment = 25.0 * bank.interest_rate / 4, 25.0 * bank.repayment_rate
-    investment = max(p.capital_output_ratio * 4 * revenue - 10.0, 0.0) * p.investment_speed
-    capex = investment + 10.0 * (1.0 - (1.0 - p.depreciation) ** 0.25)
-    expected = revenue - opex - interest - repayment - capex
-    assert investment > 0
+    interest, repayment = 25.0 * bank.interest_rate / 4, 25.0 / bank.term_quarters
+    upkeep = 10.0 * (1.0 - (1.0 - p.depreciation) ** 0.25)
+    expected = revenue - opex - interest - repayment - upkeep
     assert pop.cash[0] - 7.0 == pytest.approx(expected, rel=1e-12)
     assert calm.ledger.net[0] == pytest.approx(expected, rel=1e-12)
-    assert pop.bank_debt[0] == pytest.approx(20.0 * (1 - bank.repayment_rate))
-    assert pop.fixed_assets[0] == pytest.approx(10.0 + investment)
+    assert pop.bank_debt[0] == pytest.approx(20.0 * (1 - 1 / bank.term_quarters))
+    assert pop.fixed_assets[0] == 10.0  # growth investment is a finance decision now
+    assert pop.profit_ytd[0] == pytest.approx(revenue - opex - interest - upkeep)
 
 
 def test_zone_firm_keeps_a_higher_margin(calm):
@@ -135,20 +135,40 @@ def test_zone_firm_keeps_a_higher_margin(calm):
 
 
 # finance --------------------------------------------------------------------------------
-def test_bank_credit_stays_within_collateral_and_debt_ratio_headroom(economy):
+def test_bank_credit_stays_within_collateral_debt_ratio_and_cash_flow_headroom(economy):
     pop, bank, r = economy.population, economy.bank, economy.params.finance.bank
     n = len(pop)
     pop.cash, pop.fixed_assets = np.linspace(-20, 20, n), np.linspace(50, 0, n)
     pop.bank_debt, pop.ip_debt = np.linspace(0, 30, n), 1.0
+    pop.revenue, pop.opex = 10.0, np.linspace(9.9, 6.0, n)
+    pop.status = 0  # uncertified: no title bonus
     collateral = r.loan_to_value * pop.fixed_assets
     ratio_cap = r.max_debt_ratio * (np.maximum(pop.cash, 0) + pop.fixed_assets)
-    headroom = np.maximum(np.minimum(collateral, ratio_cap) - pop.debt, 0.0)
-    np.testing.assert_allclose(bank.credit_headroom(pop), headroom, rtol=1e-12, atol=1e-12)
-    headroom = bank.credit_headroom(pop)
+    flow_cap = (pop.revenue - pop.opex) * 4 / (r.min_interest_cover * r.interest_rate)
+    limit = np.minimum(np.minimum(collateral, ratio_cap), flow_cap)
+    headroom = np.maximum(limit - pop.debt, 0.0)
+    np.testing.assert_allclose(bank.headroom(pop, np.zeros(n)), headroom, rtol=1e-12, atol=1e-12)
+    assert (flow_cap < np.minimum(collateral, ratio_cap)).any()  # the cash-flow bound binds
     loans = bank.lend(pop, np.full(n, 100.0), economy.rng)
-    assert (loans >= 0).all() and (loans <= headroom).all()
+    assert (loans >= 0).all() and (loans <= headroom + 1e-12).all()
     np.testing.assert_allclose(loans[loans > 0], headroom[loans > 0])
     assert (loans > 0).sum() > 0.3 * (headroom > 0).sum() > 0
+
+
+def test_firms_that_need_no_credit_do_not_borrow(economy):
+    pop, bank = economy.population, economy.bank
+    need = np.where(halves(economy), 5.0, 0.0)
+    loans = bank.lend(pop, need, economy.rng)
+    assert not loans[need == 0].any() and loans[need > 0].any()
+
+
+def test_the_title_raises_the_credit_limit(economy):
+    pop, bank, r = economy.population, economy.bank, economy.params.finance.bank
+    pop.cash, pop.fixed_assets, pop.bank_debt, pop.ip_debt = 100.0, 10.0, 0.0, 0.0
+    pop.revenue, pop.opex = 100.0, 50.0  # the cash-flow and ratio bounds are far
+    plain = bank.headroom(pop, np.zeros(len(pop)))
+    titled = bank.headroom(pop, np.full(len(pop), r.title_limit_bonus))
+    np.testing.assert_allclose(titled, plain * (1 + r.title_limit_bonus))
 
 
 def test_ip_pledge_loans_need_patents_and_stay_within_their_pledge_value(make_economy):
@@ -190,32 +210,50 @@ def test_guidance_fund_backs_capable_targets_and_crowds_in_private_money(make_ec
     pop, fund, g = economy.population, economy.guidance_fund, economy.params.finance.guidance_fund
     pop.capability = np.where(halves(economy), g.min_capability, g.min_capability - 0.01)
     pop.key_chain, pop.listed = True, False
-    assert fund.invest(pop, economy.rng, g.start_year - 1)[0].sum() == 0  # not started yet
-    money, private = fund.invest(pop, economy.rng, g.start_year)
+    none = np.zeros(len(pop))
+    assert fund.invest(pop, economy.rng, g.start_year - 1, none)[0].sum() == 0  # not started
+    money, co_invest, replaced = fund.invest(pop, economy.rng, g.start_year, none)
     expected = fund.quarterly_budget / g.deal_size_myuan  # rounded up or down at random
     assert np.floor(expected) <= (money > 0).sum() <= np.ceil(expected) and expected > 1
     assert (pop.capability[money > 0] >= g.min_capability).all()
-    np.testing.assert_array_equal(private, g.crowd_in_ratio * money)
+    np.testing.assert_array_equal(co_invest, g.crowd_in_ratio * money)
+    assert not replaced.any()  # no private round to replace
+
+
+def test_non_additional_fund_rounds_replace_private_rounds(make_economy):
+    economy = make_economy(
+        **{
+            "finance.guidance_fund.annual_budget_myuan": 1e5,
+            "finance.guidance_fund.additionality": 0.0,
+        }
+    )
+    pop, fund = economy.population, economy.guidance_fund
+    pop.capability, pop.key_chain, pop.listed = 1.0, True, False
+    private = np.where(halves(economy), 3.0, 0.0)
+    money, _, replaced = fund.invest(pop, economy.rng, 2021, private)
+    assert money.any() and not money[private == 0].any()  # only where VC invested anyway
+    np.testing.assert_array_equal(replaced, np.where(money > 0, private, 0.0))
 
 
 def test_guidance_fund_spends_about_its_budget_at_small_scale(economy):
     pop, g = economy.population, economy.params.finance.guidance_fund
     pop.capability, pop.key_chain = 1.0, True
-    spent = sum(economy.guidance_fund.invest(pop, economy.rng, 2021)[0].sum() for _ in range(40))
+    none = np.zeros(len(pop))
+    spent = sum(
+        economy.guidance_fund.invest(pop, economy.rng, 2021, none)[0].sum() for _ in range(40)
+    )
     assert spent >= 0.5 * 10 * g.annual_budget_myuan * economy.params.scale
 
 
 # innovation -----------------------------------------------------------------------------
 def test_knowledge_stock_depreciates_by_a_quarter_year_and_adds_this_quarters_rd(economy):
     pop, inn, n = economy.population, economy.params.innovation, len(economy.population)
-    economy.cash_target = np.full(n, 5.0)
-    pop.cash, pop.revenue, pop.rd_intensity = np.linspace(-1.0, 40.0, n), 8.0, 0.05
-    pop.grants, pop.rd_stock = np.where(halves(economy), 1.0, 0.0), np.linspace(0.0, 100.0, n)
+    buffer_quarters = economy.params.finance.bank.cash_buffer_quarters
+    pop.cash, pop.opex, pop.rd_budget = np.linspace(-1.0, 40.0, n), 4.0, 0.4
+    pop.rd_stock = np.linspace(0.0, 100.0, n)
     cash, stock = pop.cash.copy(), pop.rd_stock.copy()
-    wanted = (
-        np.maximum(cash - 5.0, 0) * inn.excess_cash_rd_share + 0.4 + inn.grant_rd_share * pop.grants
-    )
-    rd = np.clip(wanted, 0.0, np.maximum(cash, 0.0))
+    surplus = np.maximum(cash - 0.4 - buffer_quarters * 4.0, 0)
+    rd = np.clip(surplus * inn.excess_cash_rd_share + 0.4, 0.0, np.maximum(cash, 0.0))
     innovation.invest_and_patent(economy)
     np.testing.assert_allclose(pop.rd_spend, rd, rtol=1e-12)
     np.testing.assert_allclose(pop.rd_stock, stock * (1 - inn.knowledge_depreciation) ** 0.25 + rd)
@@ -227,7 +265,7 @@ def mean_patents_filed(economy, stock, access, rounds: int = 20) -> np.ndarray:
     """Patents filed per quarter by firms with knowledge `stock` after this quarter's
     (zero: no cash) R&D, averaged over `rounds` quarters."""
     pop, decay = economy.population, (1 - economy.params.innovation.knowledge_depreciation) ** 0.25
-    economy.cash_target, filed = np.zeros(len(pop)), np.zeros(len(pop))
+    pop.rd_budget, filed = 0.0, np.zeros(len(pop))
     for _ in range(rounds):
         pop.rd_stock, pop.tech_access, pop.cash = stock / decay, access, 0.0
         innovation.invest_and_patent(economy)
@@ -257,7 +295,7 @@ def test_capability_stays_within_the_unit_interval(make_economy):
     pop, n = economy.population, len(economy.population)
     pop.capability, pop.rd_stock = np.linspace(0.0, 1.0, n), np.linspace(0.0, 1e4, n)[::-1]
     pop.customers, pop.tech_access = np.arange(n) % 3 * 20, 1.0
-    economy.cash_target = np.zeros(n)
+    pop.rd_budget = 0.0
     for _ in range(3):
         innovation.invest_and_patent(economy)
         assert (pop.capability >= 0).all() and (pop.capability <= 1).all()

@@ -9,8 +9,8 @@ import pytest
 from model.calendar import parse_quarter
 from model.params.certification import InnovativeRules, NationalRules, ProvincialRules
 from model.simulation import rules
-from model.simulation.phases import demography
-from model.simulation.population import DEAD, NONE
+from model.simulation.phases import certification, demography
+from model.simulation.population import DEAD, NATIONAL, NONE
 
 
 # demography -----------------------------------------------------------------------------
@@ -63,14 +63,23 @@ def test_zone_expansion_moves_about_its_share_of_non_zone_firms(make_economy):
     assert joined.sum() / outside.sum() == pytest.approx(0.3, abs=tolerance)
 
 
-def test_campaign_wins_over_a_share_of_firms_not_yet_willing(make_economy):
-    event = {"level": "national", "quarter": "2019Q1", "boost": 0.4}
-    economy = make_economy(certification__campaigns=[event])
-    before = dict(economy.government.awareness)
+def test_a_push_tells_unaware_firms_and_cuts_the_application_cost(make_economy):
+    push = {"quarter": "2019Q1", "publicity": {"national": 0.4}, "cost_cut": {"national": 0.5}}
+    economy = make_economy(**{"certification.pushes": {"measures": push}})
+    gov = economy.government
+    before, worth = dict(gov.awareness), certification.worth_applying(economy, NATIONAL)
     economy.policy.apply(economy.quarter)
-    after = economy.government.awareness
+    after = gov.awareness
     assert after["national"] == pytest.approx(before["national"] + 0.4 * (1 - before["national"]))
     assert after["provincial"] == before["provincial"]
+    assert gov.cost_factor == {"innovative": 1.0, "provincial": 1.0, "national": 0.5}
+    assert certification.worth_applying(economy, NATIONAL) > worth  # cheaper: more apply
+
+
+def test_an_undated_push_does_nothing(make_economy):
+    push = {"publicity": {"national": 0.9}}
+    economy = make_economy(**{"certification.pushes": {"sizes_only": push}})
+    assert economy.policy.schedule == {}
 
 
 def test_an_easing_lifts_the_controls_and_listings_of_the_events_it_names(make_economy):

@@ -44,7 +44,10 @@ def test_baseline_scenario_loads_with_its_dated_events():
     assert params.name == "baseline" and params.scale == 0.01
     restrictions = [e for e in params.restrictions.events if e.kind == "restriction"]
     assert restrictions[0].quarter == "2019Q2" and len(restrictions) >= 5
-    assert params.certification.campaigns and params.zones.expansions
+    assert params.zones.expansions
+    pushes = params.certification.pushes
+    assert {p.quarter for p in pushes.values()} == {"2021Q1", "2022Q3"}
+    assert all(p.publicity for p in pushes.values())  # sizes come from calibrated.toml
     assert (params.time.start, params.time.end) == ("2019Q1", "2025Q4")
 
 
@@ -73,7 +76,7 @@ def test_extends_baseline_from_any_folder(tmp_path):
     text = 'extends = "baseline"\nname = "calm"\n[restrictions]\nevents = []\n'
     params, baseline = load_scenario(write(tmp_path, "calm.toml", text)), load_scenario("baseline")
     assert params.restrictions.events == () and params.name == "calm"
-    assert params.certification.campaigns == baseline.certification.campaigns
+    assert params.certification.pushes == baseline.certification.pushes
     assert params.description == baseline.description
 
 

@@ -46,7 +46,7 @@ def test_phases_read_what_their_rules_use(phases: dict[str, Effects]) -> None:
         phases["certification"].reads
     )
     assert {"rd_stock", "tech_access", "customers"} <= phases["innovation"].reads
-    assert "model.cash_target" in phases["finance"].writes & phases["innovation"].reads
+    assert "rd_budget" in phases["finance"].writes & phases["innovation"].reads
     # Demand only moves the large buyers: no SME column is touched.
     assert all("." in name for name in phases["demand"].reads | phases["demand"].writes)
 
@@ -66,7 +66,7 @@ def test_parameters_are_charged_to_the_phase_that_uses_them(phases: dict[str, Ef
     assert "restrictions.events.<i>.control" in phases["policy"].params
     building = trace_run().initialization.params
     assert {"population.initial_firms", "large_firms.count"} <= building
-    assert "innovation.grant_rd_share" not in building  # used from the first quarter on
+    assert "innovation.excess_cash_rd_share" not in building  # used from the first quarter on
 
 
 def test_conditional_entries_are_recorded_when_they_run() -> None:

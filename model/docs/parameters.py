@@ -156,10 +156,13 @@ def items_tables(node: Node, calibrated: Mapping[str, Any]) -> list[str]:
         "",
         markdown_table(HEADER, [parameter_row(n, calibrated) for n in fields], left=len(HEADER)),
     ]
-    if node.default:
+    if isinstance(node.default, tuple | list) and node.default:
         names = [n.key[len(prefix) :] for n in fields]
         rows = [[format_value(getattr(item, name)) for name in names] for item in node.default]
         parts += ["", f"Default items of `{node.key}`:", "", markdown_table(names, rows)]
+    for field in fields:  # lists inside items (a board's standard sets)
+        if field.kind == "items":
+            parts += ["", *items_tables(field, calibrated)]
     return parts
 
 

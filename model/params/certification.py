@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from model.params.fields import QuarterLabel, Section, param
-from model.params.policy import Campaign
+from model.params.policy import PolicyPush
 
 MEASURES = "MIIT Interim Measures, Jun 2022 (model/data facts lg_*/prov_* rows)"
 
@@ -239,6 +239,43 @@ class NationalRules(Section):
     )
 
 
+class ApplicationParams(Section):
+    """The decision to apply: a firm that knows of a list applies if what the title brings
+    (awards and the title's value to lenders, investors and buyers) exceeds its cost of
+    applying, which differs across firms (lognormal)."""
+
+    cost_myuan: float = param(
+        0.3,
+        gt=0,
+        le=100,
+        unit="M yuan",
+        doc="Median cost of an application (documents, audits, consultants, staff time)",
+        source="application consulting fees of 0.05-0.3M yuan plus audits and staff time; reasoned",
+    )
+    cost_sigma: float = param(
+        1.0,
+        gt=0,
+        le=5,
+        unit="log points",
+        doc="Dispersion of the application cost across firms",
+    )
+    innovative_value_myuan: float = param(
+        0.1, ge=0, le=1e3, unit="M yuan", doc="Value of the innovative-SME title to the firm"
+    )
+    provincial_value_myuan: float = param(
+        0.3, ge=0, le=1e3, unit="M yuan", doc="Value of the provincial title to the firm"
+    )
+    national_value_myuan: float = param(
+        0.5,
+        ge=0,
+        le=1e3,
+        unit="M yuan",
+        doc="Value of the national title to the firm beyond awards (credit, investors, "
+        "buyers, exchanges)",
+        source="title-based credit lines and investor screening; reasoned",
+    )
+
+
 class CertificationParams(Section):
     """The three lists of the 'gradient cultivation' system."""
 
@@ -250,6 +287,21 @@ class CertificationParams(Section):
     innovative: InnovativeRules = param(InnovativeRules(), unit="-", doc="Innovative SMEs")
     provincial: ProvincialRules = param(ProvincialRules(), unit="-", doc="Provincial list")
     national: NationalRules = param(NationalRules(), unit="-", doc="National little giants")
-    campaigns: tuple[Campaign, ...] = param(
-        (), unit="-", doc="Dated policy pushes that make qualifying firms apply"
+    application: ApplicationParams = param(
+        ApplicationParams(), unit="-", doc="The decision to apply"
+    )
+    review_growth_margin: float = param(
+        0.0,
+        ge=-1,
+        le=1,
+        unit="share per year",
+        doc="Extra revenue growth the 3-year review asks beyond the entry test (review "
+        "strictness; 0: the tests in force)",
+        source="scenario lever",
+    )
+    pushes: dict[str, PolicyPush] = param(
+        {},
+        unit="-",
+        doc="Named dated policy pushes that act on who applies",
+        source="14th Five-Year Plan targets (2021); MIIT Interim Measures (Jun 2022)",
     )

@@ -66,9 +66,6 @@ class InnovationParams(Section):
         unit="customers",
         doc="Customers beyond which learning saturates",
     )
-    grant_rd_share: float = param(
-        0.8, ge=0, le=1, unit="share", doc="Share of fiscal grants spent on R&D"
-    )
     excess_cash_rd_share: float = param(
         0.012,
         ge=0,

@@ -182,10 +182,18 @@ def describe_error(err: Mapping[str, Any]) -> str:
         return f"key '{key}': {err['msg'].removeprefix('Value error, ')}"
     value = err.get("input")
     info = field_info(loc)
-    limits = allowed_range(info) if info else ""
+    limits = allowed_range(info) if info else _limits_from(err.get("ctx", {}))
     message = err["msg"][0].lower() + err["msg"][1:]
     shown = "" if kind == "missing" else f" = {value!r}"
     return f"key '{key}'{shown}: {message}" + (f" (allowed: {limits})" if limits else "")
+
+
+def _limits_from(context: Mapping[str, Any]) -> str:
+    """'0 <= value <= 1'-style limits from an error's context, for values with no field
+    of their own (items of a table such as a push's publicity by list)."""
+    signs = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    parts = [f"value {signs[k]} {context[k]}" for k in signs if k in context]
+    return " and ".join(parts)
 
 
 def _walk(loc: list[str]) -> tuple[type[BaseModel] | None, str | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictStr, field_validator
 
@@ -32,11 +32,27 @@ class ZoneExpansion(DatedEvent):
     share: float = Field(ge=0, le=1, strict=True, description="Share of non-zone firms taken in")
 
 
-class Campaign(DatedEvent):
-    """A policy push (targets, new measures) that makes qualifying firms apply."""
+Level = Literal["innovative", "provincial", "national"]
+Share = Annotated[float, Field(ge=0, le=1, strict=True)]
 
-    level: Literal["innovative", "provincial", "national"]
-    boost: float = Field(ge=0, le=1, strict=True, description="Share of non-applicants won")
+
+class PolicyPush(Section):
+    """A dated policy push (plan targets, new measures) that acts on who applies: it tells
+    firms that did not know of a list (`publicity`: share of unaware firms reached, per
+    list) and makes applying cheaper (`cost_cut`: share by which the application cost
+    falls from then on, per list, e.g. provinces organising and paying for paperwork).
+    Sizes are estimated by `calibrate` within bounds read from the policy texts."""
+
+    quarter: QuarterLabel | None = Field(
+        None, description="Quarter the push starts (none: not dated, so it does nothing)"
+    )
+    note: StrictStr = Field("", description="What the push was and where reported")
+    publicity: dict[Level, Share] = Field(
+        default_factory=dict, description="Share of firms unaware of each list that it reaches"
+    )
+    cost_cut: dict[Level, Share] = Field(
+        default_factory=dict, description="Share by which each list's application cost falls"
+    )
 
 
 class ZoneParams(Section):
@@ -73,6 +89,21 @@ class FiscalProgramme(Section):
         doc="Awards committed per batch",
     )
     unlisted_only: bool = param(False, unit="flag", doc="Only unlisted firms are eligible")
+    chain_focus: bool = param(
+        True,
+        unit="flag",
+        doc="Only firms at key chain links or in foundational fields are eligible",
+        source="the notices fund key little giants that 'strengthen and extend chains' in "
+        "foundational fields (Cai Jian [2021] No.2; [2024] No.148)",
+    )
+    selection_noise: float = param(
+        0.5,
+        ge=0,
+        le=10,
+        unit="std. dev. of potential",
+        doc="Provinces' own judgement in ranking candidates (noise on development potential)",
+        source="provinces recommend the candidates; reasoned",
+    )
 
 
 DEFAULT_PROGRAMMES = (

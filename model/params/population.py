@@ -206,6 +206,15 @@ class PopulationParams(Section):
     debt_ratio_mean: float = param(
         0.35, ge=0, lt=1, unit="share of assets", doc="Mean initial debt-to-asset ratio"
     )
+    borrower_share: float = param(
+        0.47,
+        ge=0,
+        le=1,
+        unit="share of pool firms",
+        doc="Share of the 2019 pool with bank loans (the rest have never borrowed)",
+        source="PBoC loan-access rate of technology SMEs 44.7% (2022) to 50.2% (2025) "
+        "(model/data finance facts tech_sme_loan_access_rate)",
+    )
     cash_quarters: float = param(
         1.0, ge=0, le=20, unit="quarters of revenue", doc="Initial cash holdings"
     )

@@ -8,6 +8,7 @@ from model.calendar import parse_quarter, quarter_label, quarter_of_year, year_o
 from model.params import Params
 from model.simulation.agents import (
     Bank,
+    Exchanges,
     FiscalProgramme,
     Government,
     GuidanceFund,
@@ -15,7 +16,7 @@ from model.simulation.agents import (
     LargeFirms,
     VentureCapital,
 )
-from model.simulation.founding import draw_firms
+from model.simulation.founding import draw_firms, list_largest
 from model.simulation.ledger import Ledger
 from model.simulation.links import Links
 from model.simulation.phases import (
@@ -65,7 +66,11 @@ class Economy(mesa.Model):
         self.links = Links(len(self.buyers))
         self.large_firms = [LargeFirm(self, i) for i in range(len(self.buyers))]
         self.government = Government(self, params.certification)
-        self.bank = Bank(self, params.finance.bank, params.finance.ip_pledge)
+        finance_params = params.finance
+        self.bank = Bank(
+            self, finance_params.bank, finance_params.ip_pledge, finance_params.relending
+        )
+        self.exchanges = Exchanges(self, finance_params.listing, params.scale)
         self.vc = VentureCapital(self, params.finance.vc, params.scale)
         self.guidance_fund = GuidanceFund(self, params.finance.guidance_fund, params.scale)
         fiscal = params.fiscal
@@ -74,7 +79,6 @@ class Economy(mesa.Model):
         ]
         self.policy = Policy(self)
         self.last_certified = None
-        self.cash_target = finance.desired_cash(self.population, params)
         certification.initial_lists(self)
         self.buyers.set_quality_bars(self.population, params, self.rng)
         matching.attach_suppliers(self)
@@ -89,7 +93,7 @@ class Economy(mesa.Model):
         quarters = self.end_quarter - self.quarter + 1
         growth = min((1.0 + self.params.demography.entry_rate) ** quarters, 4.0)
         population = Population(capacity=int(initial * growth * 1.05) + 16)
-        population.add(
+        founded = population.add(
             draw_firms(
                 self.params,
                 self.rng,
@@ -99,6 +103,7 @@ class Economy(mesa.Model):
                 age_mean_years=p.age_mean_years,
             )
         )
+        list_largest(population, founded, self.params.finance.listing.initial_listed_share)
         return population
 
     @property

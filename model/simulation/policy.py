@@ -1,4 +1,4 @@
-"""Dated policy events: restrictions and easings, zone expansions, certification campaigns."""
+"""Dated policy events: restrictions and easings, zone expansions, certification pushes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.calendar import parse_quarter
-from model.params.policy import Campaign, ZoneExpansion
+from model.params.policy import PolicyPush, ZoneExpansion
 from model.params.restrictions import RestrictionEvent
 from model.simulation.restrictions import Restrictions
 
@@ -22,7 +22,8 @@ class Policy:
         self.model = model
         self.schedule: dict[int, list] = {}
         p = model.params
-        for event in (*p.restrictions.events, *p.zones.expansions, *p.certification.campaigns):
+        pushes = [push for push in p.certification.pushes.values() if push.quarter]
+        for event in (*p.restrictions.events, *p.zones.expansions, *pushes):
             self.schedule.setdefault(parse_quarter(event.quarter), []).append(event)
         self.restrictions = Restrictions([s.name for s in p.population.sectors])
 
@@ -43,8 +44,11 @@ class Policy:
             self.restrictions.apply(self.model, event)
         elif isinstance(event, ZoneExpansion):
             self._expand_zones(event.share)
-        elif isinstance(event, Campaign):
-            self.model.government.campaign(event.level, event.boost)
+        elif isinstance(event, PolicyPush):
+            for level in sorted({*event.publicity, *event.cost_cut}):
+                self.model.government.campaign(
+                    level, event.publicity.get(level, 0.0), event.cost_cut.get(level, 0.0)
+                )
 
     def _expand_zones(self, share: float) -> None:
         pop = self.model.population

@@ -62,12 +62,18 @@ COLUMNS: dict[str, tuple[type, str]] = {
     "national_year": (np.int16, "year of the last national certification or review"),
     "preparing": (np.int8, "status level the firm is preparing an application for"),
     "listed": (np.bool_, "listed on a stock exchange"),
+    "board": (np.int8, "exchange board listed on: 0 none, 1 before 2019, 2.. the boards in order"),
+    "queue_board": (np.int8, "board whose review the firm waits for, 0 if none"),
+    "queue_quarter": (np.int32, "absolute quarter the listing application was accepted"),
     "sanctioned": (np.bool_, "on the US Entity List"),
     "sanction_quarter": (np.int32, "absolute quarter of listing on the Entity List, -1 if never"),
     "vc_backed": (np.bool_, "has raised VC/PE or guidance-fund equity"),
     "support_until": (np.int32, "last quarter of central programme support"),
     "support_payment": (np.float64, "programme award paid per quarter, M yuan"),
     "grants": (np.float64, "fiscal money received this quarter, M yuan"),
+    "earmarked": (np.float64, "money raised for plans (equity, awards) not yet spent, M yuan"),
+    "rd_budget": (np.float64, "R&D funded for this quarter, M yuan"),
+    "constrained": (np.bool_, "cut this quarter's R&D or equipment plans for lack of funds"),
     "rev_ytd": (np.float64, "revenue so far this year"),
     "rev_y1": (np.float64, "revenue last year"),
     "rev_y2": (np.float64, "revenue two years ago"),
@@ -78,6 +84,9 @@ COLUMNS: dict[str, tuple[type, str]] = {
     "rd_q1": (np.float64, "R&D one quarter ago"),
     "rd_q2": (np.float64, "R&D two quarters ago"),
     "rd_q3": (np.float64, "R&D three quarters ago"),
+    "profit_ytd": (np.float64, "net profit so far this year (after R&D, interest, depreciation)"),
+    "profit_y1": (np.float64, "net profit last year"),
+    "profit_y2": (np.float64, "net profit two years ago"),
     "equity_ytd": (np.float64, "new equity so far this year"),
     "equity_y1": (np.float64, "new equity last year"),
     "equity_y2": (np.float64, "new equity two years ago"),
@@ -176,6 +185,10 @@ class Population:
     def assets(self) -> np.ndarray:
         """Total assets, M yuan (cash, if positive, plus plant and equipment)."""
         return np.maximum(self.cash, 0.0) + self.fixed_assets
+
+    def operating_buffer(self, quarters: float) -> np.ndarray:
+        """Cash a firm keeps for its operations: `quarters` of operating costs, M yuan."""
+        return quarters * self.opex
 
     @property
     def rd_trailing(self) -> np.ndarray:
@@ -282,6 +295,8 @@ def close_year(pop: Population) -> None:
     """Year-end books: this year's accounts become last year's, older ones shift back."""
     pop.rev_y3, pop.rev_y2, pop.rev_y1 = pop.rev_y2, pop.rev_y1, pop.rev_ytd
     pop.rd_y2, pop.rd_y1 = pop.rd_y1, pop.rd_ytd
+    pop.profit_y2, pop.profit_y1 = pop.profit_y1, pop.profit_ytd
+    pop.profit_ytd = 0.0
     pop.equity_y2, pop.equity_y1 = pop.equity_y1, pop.equity_ytd
     pop.rev_ytd = 0.0
     pop.rd_ytd = 0.0

@@ -123,6 +123,29 @@ def lg_listed(m: Economy) -> float:
     return _national(_lg(m).listed.sum(), m)
 
 
+def lg_listed_board(code: int, m: Economy) -> float:
+    """Listed national little giants on one board (1: listed before 2019), firms."""
+    return _national((_lg(m).board == code).sum(), m)
+
+
+def share_finance_constrained(m: Economy) -> float:
+    """Share of operating pool SMEs that cut R&D or equipment plans for lack of funds."""
+    pop = m.population
+    return _mean(pop.constrained[pop.alive].astype(float))
+
+
+def share_with_loans(m: Economy) -> float:
+    """Share of operating pool SMEs with debt outstanding."""
+    pop = m.population
+    return _mean((pop.debt[pop.alive] > 0).astype(float))
+
+
+def national_review_pass_rate(m: Economy) -> float:
+    """Share of national little giants reviewed this quarter that kept the title."""
+    reviewed = m.government.counts["national_reviewed"]
+    return m.government.counts["national_review_passed"] / reviewed if reviewed else float("nan")
+
+
 def finance_flow(channel: str, m: Economy) -> float:
     """Money paid to SMEs through one finance channel this quarter, yuan."""
     return _national(m.ledger.total(channel), m) * YUAN_PER_MYUAN
@@ -257,6 +280,11 @@ REPORTERS: dict[str, Callable[[Economy], float]] = {
     "lg_share_with_loans": lg_share_with_loans,
     "lg_loan_balance_mean_yuan": lg_loan_balance_mean_yuan,
     "lg_listed": lg_listed,
+    "national_review_pass_rate": national_review_pass_rate,
+    "share_finance_constrained": share_finance_constrained,
+    "lg_share_finance_constrained": partial(lg_share, "constrained"),
+    "share_with_loans": share_with_loans,
+    "ipo_proceeds_yuan": partial(finance_flow, "ipo"),
     "finance_bank_yuan": partial(finance_flow, "bank"),
     "finance_ip_pledge_yuan": partial(finance_flow, "ip_pledge"),
     "finance_vc_yuan": partial(finance_flow, "vc"),
@@ -292,10 +320,17 @@ def sector_variable(name: str, sector: str) -> str:
 
 
 def reporters_for(params: Params) -> dict[str, Callable[[Economy], float]]:
-    """Every reporter of a run: the national ones, then each breakdown by field."""
+    """Every reporter of a run: the national ones, listed little giants by board (codes
+    as in `Exchanges`: 1 listed before 2019, then the boards in order), then each
+    breakdown by field."""
+    boards = ["earlier", *(b.name for b in params.finance.listing.boards)]
+    by_board = {
+        f"lg_listed_{name}": partial(lg_listed_board, code)
+        for code, name in enumerate(boards, start=1)
+    }
     by_sector = {
         sector_variable(name, sector.name): partial(reporter, index)
         for name, reporter in SECTOR_REPORTERS.items()
         for index, sector in enumerate(params.population.sectors)
     }
-    return {**REPORTERS, **by_sector}
+    return {**REPORTERS, **by_board, **by_sector}

@@ -1,7 +1,7 @@
-"""Financiers as Mesa agents; each decision is vectorised over the SME population.
+"""Financiers as Mesa agents: banks (with re-lending and IP pledges), VC/PE, guidance funds.
 
-Amounts are M yuan. Each agent keeps what it paid out this quarter
-(`paid`), which the reporters turn into the finance-by-channel series.
+Each decision is vectorised over the SME population; amounts are M yuan. Each
+agent keeps what it paid out this quarter (`paid`) for the finance reporters.
 """
 
 from __future__ import annotations
@@ -11,53 +11,69 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from model.params.finance import (
-    BankParams,
-    GuidanceFundParams,
-    IpPledgeParams,
-    VentureParams,
-)
-from model.params.policy import FiscalProgramme as ProgrammeParams
-from model.simulation.population import NATIONAL, PROVINCIAL, Population, RowView
+from model.calendar import parse_quarter
+from model.params.equity import GuidanceFundParams, VentureParams
+from model.params.finance import BankParams, IpPledgeParams, RelendingParams
+from model.simulation.population import INNOVATIVE, PROVINCIAL, Population, RowView
 
 if TYPE_CHECKING:
     from model.simulation.economy import Economy
 
 
 class Bank(mesa.Agent):
-    """Commercial banks: collateral- and debt-ratio-bounded credit, plus IP pledges."""
+    """Commercial banks: credit bounded by collateral, debt ratio and cash flow; the
+    title raises the limit; re-lending quotas raise it for listed technology SMEs."""
 
-    def __init__(self, model: Economy, bank: BankParams, ip: IpPledgeParams) -> None:
+    def __init__(
+        self, model: Economy, bank: BankParams, ip: IpPledgeParams, relending: RelendingParams
+    ) -> None:
         super().__init__(model)
-        self.rules, self.ip_rules = bank, ip
-        self.paid = 0.0
-        self.ip_paid = 0.0
+        self.rules, self.ip_rules, self.relending = bank, ip, relending
+        self.quotas = sorted((parse_quarter(p.start), p.quota_myuan) for p in relending.programmes)
+        self.relent = 0.0  # re-lending-funded loans outstanding, M yuan (run scale)
+        self.paid = self.ip_paid = self.relending_paid = 0.0
 
-    def credit_headroom(self, pop: Population) -> np.ndarray:
-        """New bank credit a firm could get: min(collateral, debt-ratio cap) - debt."""
-        limit = self.rules.loan_to_value * pop.fixed_assets
-        cap = np.maximum(pop.cash, 0.0)
-        cap += pop.fixed_assets
-        cap *= self.rules.max_debt_ratio
-        np.minimum(limit, cap, out=limit)
-        limit -= pop.bank_debt
-        limit -= pop.ip_debt
-        return np.maximum(limit, 0.0, out=limit)
+    def quota_room(self, quarter: int, scale: float) -> float:
+        """Re-lending money still available to the pool this quarter, M yuan."""
+        in_force = [quota for start, quota in self.quotas if start <= quarter]
+        quota = in_force[-1] if in_force else 0.0
+        return max(quota * self.relending.pool_share * scale - self.relent, 0.0)
+
+    def headroom(self, firms: Population | RowView, bonus: np.ndarray) -> np.ndarray:
+        """New credit a firm could get: min(collateral x (1 + bonus), debt-ratio cap,
+        cash-flow cap) - debt, never negative."""
+        r = self.rules
+        collateral = r.loan_to_value * firms.fixed_assets * (1.0 + bonus)
+        ratio_cap = r.max_debt_ratio * (np.maximum(firms.cash, 0.0) + firms.fixed_assets)
+        cash_flow = np.maximum(firms.revenue - firms.opex, 0.0) * 4.0
+        flow_cap = cash_flow / max(r.min_interest_cover * r.interest_rate, 1e-9)
+        limit = np.minimum(np.minimum(collateral, ratio_cap), flow_cap)
+        return np.maximum(limit - firms.bank_debt - firms.ip_debt, 0.0)
 
     def lend(self, pop: Population, need: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Bank loans to firms short of cash; certification raises the approval chance."""
+        """Loans to firms whose plans need more than their cash; certification raises the
+        chance of being served and the limit, re-lending the limit of listed firms."""
         r = self.rules
         draws = rng.random(len(pop), dtype=np.float32)
-        loans = np.zeros(len(pop))
-
-        def lend_block(firms: RowView) -> None:
-            rows = firms.rows
-            certified = firms.status >= PROVINCIAL
-            served = draws[rows] < r.approval + (r.certified_approval - r.approval) * certified
-            loans[rows] = np.minimum(need[rows], self.credit_headroom(firms)) * served
-
-        pop.each_block(lend_block)
-        self.paid = float(loans.sum())
+        certified = pop.status >= PROVINCIAL
+        served = draws < r.approval + (r.certified_approval - r.approval) * certified
+        asking = served & (need > 0)
+        base_bonus = r.title_limit_bonus * certified
+        base = self.headroom(pop, base_bonus)
+        room = self.quota_room(self.model.quarter, self.model.params.scale)
+        extra = np.zeros(len(pop))
+        if room > 0:
+            eligible = asking & (pop.status >= INNOVATIVE)
+            bonus = base_bonus + self.relending.limit_bonus * eligible
+            extra = np.maximum(self.headroom(pop, bonus) - base, 0.0) * eligible
+            extra = np.minimum(extra, np.maximum(need - base, 0.0))
+            total = extra.sum()
+            if total > room:  # the quota rations every eligible borrower alike
+                extra *= room / total
+        loans = np.minimum(need, base + extra) * asking
+        relent = np.minimum(np.maximum(loans - base, 0.0), extra)
+        self.relent = self.relent * (1.0 - 1.0 / r.term_quarters) + float(relent.sum())
+        self.paid, self.relending_paid = float(loans.sum()), float(relent.sum())
         return loans
 
     def pledge(self, pop: Population, need: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -72,17 +88,15 @@ class Bank(mesa.Agent):
 
 
 class VentureCapital(mesa.Agent):
-    """Private VC/PE: rounds for capable firms, certification as a signal, and listings."""
+    """Private VC/PE: rounds for capable firms, certification and zones as signals."""
 
     def __init__(self, model: Economy, rules: VentureParams, scale: float) -> None:
         super().__init__(model)
         self.rules = rules
         self.quarterly_capacity = rules.annual_capacity_myuan * scale / 4.0
         self.paid = 0.0
-        self.ipo_paid = 0.0
-        self.listings = 0
 
-    def round_chance(self, pop: Population) -> np.ndarray:
+    def round_chance(self, pop: Population | RowView) -> np.ndarray:
         """Chance of closing a round this quarter (base rate at capability 0.5)."""
         r = self.rules
         base_odds = r.base_rate / max(1.0 - r.base_rate, 1e-12)
@@ -111,21 +125,14 @@ class VentureCapital(mesa.Agent):
         self.paid = float(rounds.sum())
         return rounds
 
-    def list_firms(self, pop: Population, rng: np.random.Generator) -> np.ndarray:
-        """IPO proceeds of VC-backed firms large enough to list."""
-        r = self.rules
-        ready = pop.vc_backed & ~pop.listed & pop.alive
-        ready &= 4.0 * pop.revenue >= r.listing_min_revenue_myuan
-        view = pop.rows(np.flatnonzero(ready))
-        lists = rng.random(len(view)) < r.listing_rate
-        proceeds = lists * r.ipo_to_revenue * 4.0 * view.revenue
-        self.ipo_paid = float(proceeds.sum())
-        self.listings = int(lists.sum())
-        return view.expand(proceeds, fill=0.0)
-
 
 class GuidanceFund(mesa.Agent):
-    """State guidance funds: lead rounds in capable, strategic firms; private money follows."""
+    """State guidance funds: lead rounds in capable, strategic firms; private money follows.
+
+    A share `additionality` of the fund's deals go to firms private VC would not have
+    funded; the rest go to firms that closed a private round this quarter and replace
+    it (the private money is not spent elsewhere this quarter).
+    """
 
     def __init__(self, model: Economy, rules: GuidanceFundParams, scale: float) -> None:
         super().__init__(model)
@@ -134,66 +141,44 @@ class GuidanceFund(mesa.Agent):
         self.paid = 0.0
         self.crowded_in = 0.0
 
-    def invest(
-        self, pop: Population, rng: np.random.Generator, year: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(fund money, private co-investment) per firm this quarter."""
+    def targets(self, pop: Population) -> np.ndarray:
+        """Mask of firms the funds may back: capable, unlisted, strategic."""
         r = self.rules
-        fund = np.zeros(len(pop))
+        targets = pop.alive & ~pop.listed & (pop.capability >= r.min_capability)
+        targets &= pop.capability > 0  # picks are weighted by capability
+        return targets & (pop.key_chain | (pop.exposure >= r.min_exposure))
+
+    def invest(
+        self, pop: Population, rng: np.random.Generator, year: int, private: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(fund money, private co-investment, private rounds it replaced) per firm."""
+        r = self.rules
+        fund, replaced = np.zeros(len(pop)), np.zeros(len(pop))
         # Random rounding keeps the expected number of deals right at every scale.
         expected = self.quarterly_budget / r.deal_size_myuan if year >= r.start_year else 0.0
         deals = int(np.floor(expected + rng.random()))
-        # Picks are weighted by capability, so a firm without any is never picked
-        # (and at min_capability 0 there may be fewer weighted firms than deals).
-        targets = pop.alive & ~pop.listed & (pop.capability >= r.min_capability)
-        targets &= pop.capability > 0
-        targets &= pop.key_chain | (pop.exposure >= r.min_exposure)
-        candidates = np.flatnonzero(targets)
-        if deals and len(candidates):
-            weight = pop.capability[candidates]
-            picked = rng.choice(
-                candidates,
-                size=min(deals, len(candidates)),
-                replace=False,
-                p=weight / weight.sum(),
-            )
-            fund[picked] = r.deal_size_myuan
-        private = r.crowd_in_ratio * fund
-        self.paid, self.crowded_in = float(fund.sum()), float(private.sum())
-        return fund, private
-
-
-class FiscalProgramme(mesa.Agent):
-    """A central key-little-giant programme: yearly batches, awards paid quarterly."""
-
-    def __init__(
-        self, model: Economy, rules: ProgrammeParams, scale: float, support_scale: float = 1.0
-    ) -> None:
-        super().__init__(model)
-        self.rules = rules
-        # A larger support scale pays each selected firm more, not more firms.
-        self.support_scale = support_scale
-        self.expected_batch = rules.batch_budget_myuan * scale / max(rules.award_myuan, 1e-9)
-        self.selected = 0
-
-    def runs_batch(self, year: int) -> bool:
-        """Whether the programme names a batch this year."""
-        return self.rules.first_batch_year <= year <= self.rules.last_batch_year
-
-    def select(self, pop: Population, quarter: int, rng: np.random.Generator) -> np.ndarray:
-        """Name this year's batch: the most capable national little giants not yet supported."""
-        eligible = (pop.status == NATIONAL) & (pop.support_until < quarter)
-        if self.rules.unlisted_only:
-            eligible &= ~pop.listed
-        rows = np.flatnonzero(eligible)
-        # Random tie-break keeps the ranking a function of the model's generator only.
-        score = pop.capability[rows] + 1e-9 * rng.random(len(rows))
-        # Random rounding keeps the expected batch right at every scale.
-        batch_size = int(np.floor(self.expected_batch + rng.random()))
-        chosen = rows[np.argsort(-score)[:batch_size]]
-        pop.support_until[chosen] = quarter + self.rules.support_quarters - 1
-        pop.support_payment[chosen] = (
-            self.support_scale * self.rules.award_myuan / self.rules.support_quarters
+        anyway = deals - int(np.floor(deals * r.additionality + rng.random()))
+        targets = self.targets(pop)
+        # Deals private VC would have done anyway go where it did one; the rest, and any
+        # such deal without a private round to join, go to firms it did not fund.
+        joined = _weighted_pick(
+            rng, np.flatnonzero(targets & (private > 0)), pop.capability, anyway
         )
-        self.selected = len(chosen)
-        return chosen
+        fresh = np.flatnonzero(targets & (private == 0))
+        led = _weighted_pick(rng, fresh, pop.capability, deals - len(joined))
+        fund[joined] = fund[led] = r.deal_size_myuan
+        replaced[(fund > 0) & (private > 0)] = private[(fund > 0) & (private > 0)]
+        co_invest = r.crowd_in_ratio * fund
+        self.paid, self.crowded_in = float(fund.sum()), float(co_invest.sum())
+        return fund, co_invest, replaced
+
+
+def _weighted_pick(
+    rng: np.random.Generator, candidates: np.ndarray, weight: np.ndarray, count: int
+) -> np.ndarray:
+    """Up to `count` distinct candidates, drawn in proportion to `weight[candidates]`."""
+    count = min(count, len(candidates))
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    w = weight[candidates]
+    return rng.choice(candidates, size=count, replace=False, p=w / w.sum())

@@ -33,6 +33,9 @@ class Government(mesa.Agent):
         super().__init__(model)
         self.rules = rules
         self.awareness = {level: self._awareness(level).initial for level in LEVELS}
+        # Application cost relative to its parameter (campaigns that organise and pay
+        # for the paperwork lower it).
+        self.cost_factor = dict.fromkeys(LEVELS, 1.0)
         # Certified share of qualifying firms at the last screening (imitation term).
         self.certified_share = dict.fromkeys(LEVELS, 0.0)
         self.counts = dict.fromkeys(COUNTERS, 0.0)
@@ -54,7 +57,9 @@ class Government(mesa.Agent):
         self.awareness[level] = min(1.0, a + min(1.0, pull) * (1.0 - a))
         return self.awareness[level]
 
-    def campaign(self, level: str, boost: float) -> None:
-        """A policy push wins over a share of firms not yet willing to apply."""
+    def campaign(self, level: str, boost: float, cost_cut: float = 0.0) -> None:
+        """A policy push: tells a share of firms that did not know of the list, and makes
+        applying cheaper from now on."""
         a = self.awareness[level]
         self.awareness[level] = a + boost * (1.0 - a)
+        self.cost_factor[level] *= 1.0 - cost_cut

@@ -6,6 +6,7 @@ x approval probability. Nothing here reads the observed batch sizes.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -94,7 +95,7 @@ def screen(model: Economy, level: int, passes: np.ndarray, approval: np.ndarray)
     qualifying = passes & below
     on_list = int((pop.status >= level).sum())
     gov.certified_share[name] = on_list / max(on_list + int(qualifying.sum()), 1)
-    willing = gov.update_awareness(name)
+    willing = gov.update_awareness(name) * worth_applying(model, level)
     applies = qualifying & (model.rng.random(len(pop)) < willing)
     approved = applies & (model.rng.random(len(pop)) < approval)
     rows = np.flatnonzero(approved)
@@ -119,12 +120,43 @@ def review(model: Economy, level: int, passes: np.ndarray, year_column: str) -> 
     return len(due), int(ok.sum())
 
 
+def expected_benefit(model: Economy, level: int) -> float:
+    """What a firm expects from a title, M yuan: the award on certification, what the
+    central programmes it could be selected for would pay, and the title's own value."""
+    fiscal, app = model.params.fiscal, model.params.certification.application
+    if level == NATIONAL:
+        national = int((model.population.status == NATIONAL).sum())
+        programmes = sum(p.expected_award(model.year, national) for p in model.programmes)
+        return (
+            fiscal.national_award_myuan * fiscal.support_scale
+            + programmes
+            + (app.national_value_myuan)
+        )
+    if level == PROVINCIAL:
+        return fiscal.provincial_award_myuan * fiscal.support_scale + app.provincial_value_myuan
+    return app.innovative_value_myuan
+
+
+def worth_applying(model: Economy, level: int) -> float:
+    """Share of aware, qualifying firms whose application cost is below the expected
+    benefit: P(cost < benefit) with cost lognormal around the median (cut by campaigns)."""
+    app = model.params.certification.application
+    benefit = expected_benefit(model, level)
+    if benefit <= 0:
+        return 0.0
+    cost = app.cost_myuan * model.government.cost_factor[LEVEL_NAMES[level]]
+    z = (np.log(benefit) - np.log(cost)) / app.cost_sigma
+    return float(0.5 * (1.0 + math.erf(z / math.sqrt(2.0))))
+
+
 def award(model: Economy, rows: np.ndarray, amount_myuan: float) -> None:
-    """One-off local awards on certification, paid into cash."""
+    """One-off local awards on certification: paid into cash and earmarked for R&D and
+    equipment (spent over the next quarters, see the finance phase)."""
     pop = model.population
     paid = np.zeros(len(pop))
     paid[rows] = amount_myuan * model.params.fiscal.support_scale
     pop.cash += paid
+    pop.earmarked += paid
     pop.grants += paid
     model.ledger.record(fiscal=paid)
 
@@ -171,7 +203,9 @@ def national_batch(model: Economy, year: int) -> None:
         model.government,
     )
     passes = eligible(model, NATIONAL, year)
-    reviewed, passed = review(model, NATIONAL, passes, "national_year")
+    margin = model.params.certification.review_growth_margin
+    at_review = passes & (rules.revenue_growth(pop) >= nat.min_growth + margin)
+    reviewed, passed = review(model, NATIONAL, at_review if margin else passes, "national_year")
     gov.counts["national_reviewed"] += reviewed
     gov.counts["national_review_passed"] += passed
     priority = pop.foundational | pop.key_chain

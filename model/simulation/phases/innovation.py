@@ -13,16 +13,13 @@ if TYPE_CHECKING:
     from model.simulation.economy import Economy
 
 
-def spend_on_rd(firms: RowView, cash_target: np.ndarray, params: Params) -> np.ndarray:
-    """R&D this quarter: intensity x sales + grants + part of surplus cash, within cash.
-
-    Exited firms have no sales, grants or cash target, and spend nothing.
-    """
-    inn = params.innovation
-    rd = np.maximum(firms.cash - cash_target, 0.0)
-    rd *= inn.excess_cash_rd_share
-    rd += firms.rd_intensity * firms.revenue
-    rd += inn.grant_rd_share * firms.grants
+def spend_on_rd(firms: RowView, params: Params) -> np.ndarray:
+    """R&D this quarter: the budget finance funded, plus part of the cash left above
+    the firm's operating buffer, within cash (exited firms spend nothing)."""
+    buffer = firms.operating_buffer(params.finance.bank.cash_buffer_quarters)
+    surplus = firms.cash - firms.rd_budget - buffer
+    rd = params.innovation.excess_cash_rd_share * np.maximum(surplus, 0.0)
+    rd += firms.rd_budget
     return np.clip(rd, 0.0, np.maximum(firms.cash, 0.0)) * firms.alive
 
 
@@ -33,6 +30,7 @@ def accumulate(firms: RowView, rd: np.ndarray, params: Params) -> np.ndarray:
     """
     inn = params.innovation
     firms.cash -= rd
+    firms.profit_ytd -= rd
     firms.rd_q3, firms.rd_q2, firms.rd_q1 = firms.rd_q2, firms.rd_q1, firms.rd_spend
     firms.rd_spend = rd
     firms.rd_ytd += rd
@@ -64,7 +62,7 @@ def invest_and_patent(model: Economy) -> None:
     rate, rd = np.zeros(len(pop)), np.zeros(len(pop))
 
     def spend_block(firms: RowView) -> None:
-        rd[firms.rows] = spend_on_rd(firms, model.cash_target[firms.rows], params)
+        rd[firms.rows] = spend_on_rd(firms, params)
         rate[firms.rows] = accumulate(firms, rd[firms.rows], params)
 
     pop.each_block(spend_block)

@@ -54,30 +54,32 @@ def grow_own_market(firms: RowView, shock: np.ndarray, params: Params) -> None:
 def settle_quarter(
     model: Economy, firms: RowView, sales_to_customers: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Revenue, costs, interest, principal and investment of some firms; their flows."""
+    """Revenue, costs, interest, principal and plant upkeep of some firms; their flows.
+
+    Loans are repaid in equal parts over their term (principal = debt / term); the
+    upkeep of plant (its depreciation) is paid in cash. Operating profit (before
+    R&D, which the innovation phase expenses) goes into this year's profit.
+    """
     p, bank = model.params.production, model.params.finance.bank
     firms.revenue = firms.size + sales_to_customers
     cost_share = (1.0 - p.base_margin) - p.capability_margin * firms.capability
     cost_share -= p.zone_cost_saving * firms.zone
     firms.opex = firms.revenue * cost_share
     interest = (firms.bank_debt + firms.ip_debt) * (bank.interest_rate / 4.0)
-    bank_repaid = firms.bank_debt * bank.repayment_rate
-    ip_repaid = firms.ip_debt * bank.repayment_rate
-    depreciation = firms.fixed_assets * (1.0 - (1.0 - p.depreciation) ** 0.25)
-    investment = np.maximum(p.capital_output_ratio * 4.0 * firms.revenue - firms.fixed_assets, 0)
-    investment *= p.investment_speed
-    firms.fixed_assets += investment
-    capex = investment + depreciation
-    firms.cash += firms.revenue - firms.opex - interest - bank_repaid - ip_repaid - capex
+    bank_repaid = firms.bank_debt / bank.term_quarters
+    ip_repaid = firms.ip_debt / bank.term_quarters
+    upkeep = firms.fixed_assets * (1.0 - (1.0 - p.depreciation) ** 0.25)
+    firms.cash += firms.revenue - firms.opex - interest - bank_repaid - ip_repaid - upkeep
     firms.bank_debt -= bank_repaid
     firms.ip_debt -= ip_repaid
     firms.rev_ytd += firms.revenue
+    firms.profit_ytd += firms.revenue - firms.opex - interest - upkeep
     return {
         "revenue": firms.revenue,
         "opex": -firms.opex,
         "interest": -interest,
         "repayment": -(bank_repaid + ip_repaid),
-        "capex": -capex,
+        "capex": -upkeep,
     }
 
 

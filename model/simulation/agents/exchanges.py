@@ -1,0 +1,121 @@
+"""Stock exchanges as a Mesa agent: each board's standards, review queue and capacity.
+
+Firms that pass a board's standards (any one set) apply to their first such board;
+applications wait `review_quarters` (national little giants less, through the
+exchanges' fast lanes), then the board lists, in order of application, as many as
+its capacity this quarter allows, each with the board's approval chance. Dated
+tightenings scale every board's capacity.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from model.calendar import parse_quarter
+from model.params.listing import Board, ListingParams, StandardSet
+from model.simulation.population import NATIONAL, Population
+
+if TYPE_CHECKING:
+    from model.simulation.economy import Economy
+
+NO_BOARD = 0  # board codes: 0 none, 1 listed before the clock, 2.. the boards in order
+EARLIER = 1
+
+
+def market_value(pop: Population, rules: ListingParams) -> np.ndarray:
+    """Expected market value, M yuan: valuation x revenue, higher for capable firms."""
+    multiple = rules.valuation_to_revenue * np.exp(
+        rules.valuation_capability * (pop.capability - 0.5)
+    )
+    return multiple * pop.rev_y1
+
+
+def passes_set(pop: Population, value: np.ndarray, s: StandardSet) -> np.ndarray:
+    """Firms passing every test of one standard set, on last year's accounts."""
+    ok = (value >= s.min_market_cap_myuan) & (pop.rev_y1 >= s.min_revenue_myuan)
+    rd_2y, revenue_2y = pop.rd_y1 + pop.rd_y2, pop.rev_y1 + pop.rev_y2
+    ok &= rd_2y >= s.min_rd_2y_myuan
+    ok &= rd_2y >= s.min_rd_intensity_2y * revenue_2y
+    if s.min_profit_each_myuan is not None:
+        ok &= np.minimum(pop.profit_y1, pop.profit_y2) > s.min_profit_each_myuan - 1e-12
+    if s.min_profit_2y_myuan is not None:
+        ok &= pop.profit_y1 + pop.profit_y2 >= s.min_profit_2y_myuan
+    if s.min_growth is not None:
+        growth = np.zeros(len(pop))
+        np.divide(pop.rev_y1, pop.rev_y2, out=growth, where=pop.rev_y2 > 0)
+        ok &= growth - 1.0 >= s.min_growth
+    return ok
+
+
+def passes_board(pop: Population, board: Board, rules: ListingParams) -> np.ndarray:
+    """Firms passing any of a board's standard sets."""
+    value = market_value(pop, rules)
+    ok = np.zeros(len(pop), dtype=bool)
+    for standards in board.standards:
+        ok |= passes_set(pop, value, standards)
+    return ok
+
+
+class Exchanges(mesa.Agent):
+    """STAR, ChiNext and the Beijing Stock Exchange (or the boards a scenario names)."""
+
+    def __init__(self, model: Economy, rules: ListingParams, scale: float) -> None:
+        super().__init__(model)
+        self.rules, self.scale = rules, scale
+        self.opens = [parse_quarter(b.opens) for b in rules.boards]
+        self.tightenings = sorted(
+            (parse_quarter(t.quarter), t.capacity_scale) for t in rules.tightenings
+        )
+        self.proceeds = 0.0
+        self.listings = np.zeros(len(rules.boards), dtype=np.int64)
+
+    def pace(self, quarter: int) -> float:
+        """The review pace in force: the latest tightening's scale (1 before any)."""
+        in_force = [s for q, s in self.tightenings if q <= quarter]
+        return (in_force[-1] if in_force else 1.0) * self.rules.capacity_scale
+
+    def apply(self, pop: Population, rng: np.random.Generator, quarter: int) -> None:
+        """Unlisted firms passing a board's standards apply to the first such board."""
+        r = self.rules
+        free = pop.alive & ~pop.listed & (pop.queue_board == NO_BOARD)
+        chance = r.application_rate * np.where(pop.vc_backed, 1.0, r.unbacked_application)
+        applying = free & (rng.random(len(pop), dtype=np.float32) < chance)
+        rows = np.flatnonzero(applying)
+        if len(rows) == 0:
+            return
+        view = pop.rows(rows)
+        chosen = np.zeros(len(rows), dtype=np.int8)
+        for code, (board, opens) in enumerate(zip(r.boards, self.opens, strict=True), start=2):
+            if quarter >= opens:
+                fits = (chosen == NO_BOARD) & passes_board(view, board, r)
+                chosen[fits] = code
+        pop.queue_board[rows] = chosen
+        pop.queue_quarter[rows] = np.where(chosen > 0, quarter, pop.queue_quarter[rows])
+
+    def decide(self, pop: Population, rng: np.random.Generator, quarter: int) -> np.ndarray:
+        """Reviews that end this quarter: IPO proceeds per firm (M yuan)."""
+        r, proceeds = self.rules, np.zeros(len(pop))
+        pace = self.pace(quarter)
+        value = market_value(pop, r)
+        self.listings[:] = 0
+        for index, board in enumerate(r.boards):
+            code = index + 2
+            wait = board.review_quarters - r.title_fast_lane_quarters * (pop.status == NATIONAL)
+            due = np.flatnonzero(
+                (pop.queue_board == code) & (quarter - pop.queue_quarter >= wait) & pop.alive
+            )
+            capacity = board.capacity_per_year * self.scale * pace / 4.0
+            slots = int(np.floor(capacity + rng.random()))
+            order = due[np.lexsort((rng.random(len(due)), pop.queue_quarter[due]))]
+            reviewed = order[:slots]
+            still_fit = passes_board(pop.rows(reviewed), board, r)
+            approved = reviewed[still_fit & (rng.random(len(reviewed)) < board.approval)]
+            pop.queue_board[reviewed] = NO_BOARD  # decided: listed, or free to try again
+            pop.listed[approved], pop.board[approved] = True, code
+            proceeds[approved] = r.raise_share * value[approved]
+            self.listings[index] = len(approved)
+        self.proceeds = float(proceeds.sum())
+        return proceeds
