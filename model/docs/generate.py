@@ -21,6 +21,8 @@ from model.io import read_parquet, write_text
 from model.params.loading import PROJECT_SCENARIOS
 
 ROOT = PROJECT_SCENARIOS.parent
+LEVERS = Path("docs/levers.md")
+DEFAULT_LEVERS = Path("runs/levers/results.parquet")
 ODD, SCENARIOS, VALIDATION = (
     Path("docs/odd.md"),
     Path("docs/scenarios.md"),
@@ -186,6 +188,21 @@ def validation_parts(final_path: Path, existing: dict[str, str], notes: list[str
     return parts
 
 
+def levers_parts(levers_path: Path, existing: dict[str, str], notes: list[str]) -> dict:
+    """docs/levers.md's part: the lever matrix's effects, from `littlegiants levers` runs."""
+    from model.comparison.levers_report import levers_block
+
+    key = f"{RESULTS}:levers"
+    if levers_path.exists():
+        return {key: levers_block(read_parquet(levers_path), shown(levers_path))}
+    missing = (
+        f"_No results yet (`{shown(levers_path)}` is missing). Run `littlegiants levers`, "
+        "then `littlegiants docs`._\n"
+    )
+    notes.append(missing.strip("_\n"))
+    return {key: existing.get(key) or missing}
+
+
 def read(root: Path, relative: Path) -> str:
     """A document's current text; a missing document is an error naming it."""
     path = root / relative
@@ -194,7 +211,9 @@ def read(root: Path, relative: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def generate(results: Path, calibration: Path, root: Path = ROOT) -> Generated:
+def generate(
+    results: Path, calibration: Path, root: Path = ROOT, levers: Path = DEFAULT_LEVERS
+) -> Generated:
     """Everything the documents should hold now (nothing is written)."""
     out = Generated()
     odd, out.flow = odd_parts()
@@ -204,6 +223,8 @@ def generate(results: Path, calibration: Path, root: Path = ROOT) -> Generated:
     out.parts[SCENARIOS] = scenario_parts(results, existing, out.notes)
     existing = find_blocks(read(root, VALIDATION))
     out.parts[VALIDATION] = validation_parts(calibration, existing, out.notes)
+    existing = find_blocks(read(root, LEVERS))
+    out.parts[LEVERS] = levers_parts(levers, existing, out.notes)
     return out
 
 
