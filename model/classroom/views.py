@@ -30,7 +30,6 @@ from model.classroom.figures import (
 )
 from model.classroom.network import network_figure, pick_firm
 from model.classroom.session import ClassroomEconomy, firm_history
-from model.params.population import REGIONS
 
 # Bumped when the followed firm changes, so the card and the network redraw (per session).
 followed_version = solara.reactive(0)
@@ -212,7 +211,8 @@ def firm_facts(
         sector = model.params.population.sectors[firm.sector].name.replace("_", " ")
         zone = "in a national high-tech zone" if firm.zone else "outside high-tech zones"
         founded = firm.birth_quarter // 4
-        place = f"{sector}, {REGIONS[firm.region]}, {zone}, founded {founded}"
+        province = list(model.params.population.provinces)[firm.province]
+        place = f"{sector}, {province}, {zone}, founded {founded}"
     except KeyError:
         place = "this firm has left the pool"
     lines = [place]

@@ -65,24 +65,31 @@ def compare(
     params = resolve(names, scale)
     out_dir = prepare_out_dir(out, overwrite)
     variants = channel_variants(params[0]) if channels and has_restrictions(params[0]) else []
-    total = (len(params) + len(variants)) * seeds
+    reference_zones = params[0].zones.expansions
+    zoned = [p for p in params[1:] if channels and p.zones.expansions != reference_zones]
+    services = [v for p in (params[0], *zoned) for v in channel_variants(p, "zones.services")]
+    services = services if zoned else []
+    runs = [*params, *variants, *services]
+    total = len(runs) * seeds
     started = time.perf_counter()
-    with progress_bar(f"{len(params) + len(variants)} scenarios x {seeds} seeds", total) as advance:
+    with progress_bar(f"{len(runs)} scenarios x {seeds} seeds", total) as advance:
         everything = run_comparison(
-            [*params, *variants],
+            runs,
             seed_list(seeds, base_seed),
             scale=scale,
             workers=min(workers or default_workers(), total),
             on_done=advance,
         )
-    is_variant = everything["scenario"].isin([v.name for v in variants])
-    results, decomposed = (
-        everything[~is_variant],
-        everything[is_variant | (everything["scenario"] == params[0].name)],
-    )
+    names = everything["scenario"]
+    results = everything[~names.isin([v.name for v in (*variants, *services)])]
+    decomposed = everything[names.isin([v.name for v in variants] + [params[0].name])]
+    zone_names = [v.name for v in services] + [params[0].name, *(p.name for p in zoned)]
+    zone_runs = everything[names.isin(zone_names)]
     write_parquet(out_dir / "results.parquet", results)
     if variants:
         write_parquet(out_dir / "channels.parquet", decomposed)
+    if services:
+        write_parquet(out_dir / "zone_services.parquet", zone_runs)
     command = "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     clear_figures(out_dir)
     from model.comparison.report import readme_section, write_comparison_report
@@ -90,8 +97,16 @@ def compare(
     descriptions = {p.name: p.description for p in params}
     highlights = {p.name: p.highlights for p in params}
     channel_results = decomposed if variants else None
+    service_results = {p.name: zone_runs for p in zoned} if services else None
     report = write_comparison_report(
-        results, out_dir, params[0].name, descriptions, highlights, command, channel_results
+        results,
+        out_dir,
+        params[0].name,
+        descriptions,
+        highlights,
+        command,
+        channel_results,
+        service_results,
     )
     if readme is not None:
         section = readme_section(results, params[0].name, highlights, command, channel_results)

@@ -82,3 +82,32 @@ def national_decomposition(results: pd.DataFrame, scenario: str, quarters: list[
         table = decomposition_table(results, scenario, quarter, DECOMPOSED)
         parts += [f"\n**{quarter}, by channel**\n", _table(table, list(DECOMPOSED), "channel")]
     return "\n".join(parts)
+
+
+SERVICES_HEADING = "## Zone services"
+SERVICE_OUTCOMES = (
+    "national_little_giants",
+    "lg_share_high_tech_zone",
+    "lg_invention_patents_mean",
+)
+
+
+def services_markdown(
+    results: pd.DataFrame, scenario: str, reference: str, quarters: list[str]
+) -> str:
+    """What each zone service did for a scenario's effect against the reference: the
+    effect with one service on minus the effect with none (same seeds)."""
+    parts = [
+        f"{SERVICES_HEADING}: {scenario}",
+        "",
+        f"_The effect of {scenario} against {reference} with no zone service (costs, "
+        "finance, matching) is the reference; each row switches on one service (or all). "
+        "Mean paired difference [95% confidence interval]; ✓ = it excludes zero._",
+    ]
+    for quarter in quarters:
+        table = decomposition_table(
+            results, scenario, quarter, SERVICE_OUTCOMES, "zones.services", reference
+        )
+        if not table.empty:
+            parts += [f"\n**{quarter}**\n", _table(table, list(SERVICE_OUTCOMES), "service")]
+    return "\n".join(parts) + "\n"

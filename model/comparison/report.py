@@ -16,7 +16,11 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.comparison.channels_report import decomposition_markdown, national_decomposition
+from model.comparison.channels_report import (
+    decomposition_markdown,
+    national_decomposition,
+    services_markdown,
+)
 from model.comparison.compare import (
     KEY_VARIABLES,
     paired_differences,
@@ -25,6 +29,7 @@ from model.comparison.compare import (
 )
 from model.io import write_text
 from model.reports import charts
+from model.reports.provinces_section import difference_map
 from model.reports.report import describe, format_band, format_value, markdown_table, write_figures
 
 FIGURE_DIR = "figures"
@@ -195,9 +200,12 @@ def write_comparison_report(
     highlights: Mapping[str, tuple[str, ...]],
     command: str,
     channels: pd.DataFrame | None = None,
+    services: Mapping[str, pd.DataFrame] | None = None,
 ) -> Path:
     """report.md with the scenarios, the summary tables, the sentences, the decomposition
-    of the reference's restriction effect by channel (with `channels`) and the charts."""
+    of the reference's restriction effect by channel (with `channels`), of zone
+    expansions by zone service (with `services`: scenario -> its variants' runs) and
+    the charts."""
     figure_dir = out_dir / FIGURE_DIR
     figures = [
         (
@@ -229,9 +237,18 @@ def write_comparison_report(
     ]
     if channels is not None:
         lines.append(decomposition_markdown(channels, reference, summary_quarters(results)))
+    for scenario, runs in (services or {}).items():
+        lines.append(services_markdown(runs, scenario, reference, summary_quarters(results)))
     lines.append("## Charts")
     lines += [f"![{c}]({FIGURE_DIR}/{n})\n\n{c}\n" for n, _, c in figures]
     lines += [f"![{c}]({FIGURE_DIR}/{n})\n\n{c}\n" for n, c in extra]
+    maps = [
+        difference_map(results, s, reference, figure_dir, f"provinces_{i}.png")
+        for i, s in enumerate(dict.fromkeys(results["scenario"]))
+        if s != reference
+    ]
+    if any(maps):
+        lines += ["## Provinces", *(m + "\n" for m in maps if m)]
     return write_text(out_dir / "report.md", "\n".join(lines))
 
 

@@ -6,7 +6,7 @@ source and an allowed range (see `model.params.fields.param`).
 
 from __future__ import annotations
 
-from pydantic import StrictStr, field_validator, model_validator
+from pydantic import StrictStr, model_validator
 
 from model.calendar import parse_quarter
 from model.params.certification import CertificationParams
@@ -53,15 +53,17 @@ class Params(Section):
     demography: DemographyParams = param(DemographyParams(), unit="-", doc="Entry/exit")
     zones: ZoneParams = param(ZoneParams(), unit="-", doc="High-tech zones")
 
-    @field_validator("highlights")
-    @classmethod
-    def _known_variables(cls, names: tuple[str, ...]) -> tuple[str, ...]:
-        from model.simulation.reporters import REPORTERS  # imported late: reporters import params
+    @model_validator(mode="after")
+    def _known_variables(self) -> Params:
+        # Imported late: the reporters import params. Breakdowns (by field, province,
+        # board) depend on the scenario, so the names are checked against its own.
+        from model.simulation.reporters import reporters_for
 
-        unknown = [name for name in names if name not in REPORTERS]
+        known = reporters_for(self)
+        unknown = [name for name in self.highlights if name not in known]
         if unknown:
-            raise ValueError(f"unknown output variables {unknown}; known: {sorted(REPORTERS)}")
-        return names
+            raise ValueError(f"highlights: unknown output variables {unknown}; see the reporters")
+        return self
 
     @model_validator(mode="after")
     def _clock_runs_forward(self) -> Params:

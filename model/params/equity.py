@@ -30,7 +30,13 @@ class VentureParams(Section):
         1.5, ge=0, le=50, unit="x odds", doc="Extra odds of a round for certified firms"
     )
     zone_bonus: float = param(
-        0.5, ge=0, le=50, unit="x odds", doc="Extra odds of a round in high-tech zones"
+        0.5,
+        ge=0,
+        le=50,
+        unit="x odds",
+        doc="Extra odds of a round in high-tech zones",
+        source="zone service: zones host investors and run financing fairs (Zhongguancun, "
+        "Zhangjiang); reasoned (no sourced size found)",
     )
     round_to_revenue: float = param(
         0.5, ge=0, le=50, unit="x annual revenue", doc="Typical round size"

@@ -27,9 +27,13 @@ class DatedEvent(Section):
 
 
 class ZoneExpansion(DatedEvent):
-    """New or enlarged national high-tech zones take in firms outside zones."""
+    """New or enlarged national high-tech zones in some provinces take in a share of the
+    firms of those provinces outside zones (the area the new zone covers)."""
 
     share: float = Field(ge=0, le=1, strict=True, description="Share of non-zone firms taken in")
+    provinces: tuple[StrictStr, ...] = Field(
+        (), description="Provinces of the new zones (none: every province)"
+    )
 
 
 Level = Literal["innovative", "provincial", "national"]
@@ -55,9 +59,22 @@ class PolicyPush(Section):
     )
 
 
-class ZoneParams(Section):
-    """National high-tech zones: dated expansions (the zone effects sit with each mechanism)."""
+class ZoneServices(Section):
+    """What being in a national high-tech zone does, service by service (switches); the
+    sizes sit with each mechanism: `production.zone_cost_saving`, `finance.vc.zone_bonus`,
+    `matching.zone_bonus`."""
 
+    costs: bool = param(True, unit="flag", doc="Zone services cut operating costs")
+    finance: bool = param(True, unit="flag", doc="Zones bring firms to investors")
+    matching: bool = param(True, unit="flag", doc="Zones bring firms to large buyers")
+
+
+class ZoneParams(Section):
+    """National high-tech zones: dated expansions and the services zones offer."""
+
+    services: ZoneServices = param(
+        ZoneServices(), unit="-", doc="Service switches", source="scenario lever"
+    )
     expansions: tuple[ZoneExpansion, ...] = param(
         (),
         unit="-",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import StrictFloat, field_validator
+from pydantic import field_validator
 
 from model.params.fields import Section, param
+from model.params.provinces import POOL_SOURCE, ZONE_SOURCE, Province, default_provinces
 
 MIIT_FIELDS = (
     "MIIT little-giant field composition (model/data facts: share_manufacturing, "
@@ -117,8 +118,6 @@ DEFAULT_SECTORS = (
         large_firm_share=0.06,
     ),
 )
-
-REGIONS = ("east", "central", "west", "northeast")
 
 
 class PopulationParams(Section):
@@ -263,10 +262,11 @@ class PopulationParams(Section):
         unit="share",
         doc="Past patent filing rate relative to today's (smaller past knowledge stocks)",
     )
-    region_shares: tuple[StrictFloat, ...] = param(
-        (0.58, 0.22, 0.15, 0.05),
-        unit="share 0-1",
-        doc="Shares of firms in the east, central, west and northeast regions",
+    provinces: dict[str, Province] = param(
+        default_provinces(),
+        unit="-",
+        doc="The 31 mainland provinces, keyed by pinyin name",
+        source=f"{POOL_SOURCE}; zone tilts from {ZONE_SOURCE}",
     )
     sectors: tuple[Sector, ...] = param(
         DEFAULT_SECTORS,
@@ -286,9 +286,27 @@ class PopulationParams(Section):
                 raise ValueError(f"sector {field} values must sum to 1 (they sum to {total:.4f})")
         return sectors
 
-    @field_validator("region_shares")
+    @field_validator("provinces", mode="before")
     @classmethod
-    def _regions_sum_to_one(cls, shares: tuple[float, ...]) -> tuple[float, ...]:
-        if len(shares) != len(REGIONS) or abs(sum(shares) - 1.0) > 1e-6 or min(shares) < 0:
-            raise ValueError(f"need {len(REGIONS)} non-negative shares {REGIONS} summing to 1")
-        return shares
+    def _over_the_defaults(cls, given: object) -> object:
+        """A scenario names only what it changes (`[population.provinces.anhui]
+        fund_scale = 2.0`): every province keeps its other values from the data."""
+        if not isinstance(given, dict):
+            return given
+        merged = {name: p.model_dump() for name, p in default_provinces().items()}
+        for name, values in given.items():
+            values = values.model_dump() if isinstance(values, Province) else values
+            merged[name] = (
+                {**merged.get(name, {}), **values} if isinstance(values, dict) else values
+            )
+        return merged
+
+    @field_validator("provinces")
+    @classmethod
+    def _pool_shares_sum_to_one(cls, provinces: dict[str, Province]) -> dict[str, Province]:
+        if not provinces:
+            raise ValueError("at least one province is needed")
+        total = sum(p.pool_share for p in provinces.values())
+        if abs(total - 1.0) > 1e-4:
+            raise ValueError(f"province pool_share values must sum to 1 (they sum to {total:.5f})")
+        return provinces

@@ -277,4 +277,9 @@ def write_report(
     for number, (file_name, caption) in enumerate(figures, start=1):
         alt = f"Figure {number}: {Path(file_name).stem.replace('_', ' ')}"
         parts.append(f"![{alt}]({FIGURE_DIR}/{file_name})\n\n*Figure {number}. {caption}*")
+    from model.reports.provinces_section import provinces_markdown
+
+    provinces = provinces_markdown(results, out_dir / FIGURE_DIR, "province_map.png")
+    if provinces:
+        parts += ["## Provinces", provinces]
     return write_text(out_dir / "report.md", "\n\n".join(parts) + "\n")

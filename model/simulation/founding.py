@@ -25,6 +25,10 @@ def draw_firms(
     pop, inn = params.population, params.innovation
     sectors = pop.sectors
     sector = rng.choice(len(sectors), size=count, p=[s.pool_share for s in sectors])
+    places = list(pop.provinces.values())
+    shares = np.array([p.pool_share for p in places])
+    province = rng.choice(len(places), size=count, p=shares / shares.sum())
+    zone_tilt = np.array([p.zone_tilt for p in places])
     foundational_share = np.array([s.foundational_share for s in sectors])[sector]
     reliance = np.array([s.foreign_tech_reliance for s in sectors])[sector]
     age_quarters = (
@@ -39,9 +43,10 @@ def draw_firms(
     growth = params.production.market_growth
     firm = {
         "sector": sector,
-        "region": rng.choice(len(pop.region_shares), size=count, p=pop.region_shares),
+        "province": province,
         "zone": rng.random(count)
-        < _zone_chance(pop.zone_share, pop.zone_tech_tilt, rd_intensity, pop.rd_intensity_mean),
+        < _zone_chance(pop.zone_share, pop.zone_tech_tilt, rd_intensity, pop.rd_intensity_mean)
+        * zone_tilt[province],
         "foundational": rng.random(count) < foundational_share,
         "key_chain": rng.random(count) < pop.key_chain_share,
         "birth_quarter": quarter - age_quarters,

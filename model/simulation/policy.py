@@ -43,15 +43,18 @@ class Policy:
         if isinstance(event, RestrictionEvent):
             self.restrictions.apply(self.model, event)
         elif isinstance(event, ZoneExpansion):
-            self._expand_zones(event.share)
+            self._expand_zones(event.share, event.provinces)
         elif isinstance(event, PolicyPush):
             for level in sorted({*event.publicity, *event.cost_cut}):
                 self.model.government.campaign(
                     level, event.publicity.get(level, 0.0), event.cost_cut.get(level, 0.0)
                 )
 
-    def _expand_zones(self, share: float) -> None:
-        pop = self.model.population
-        outside = np.flatnonzero(pop.alive & ~pop.zone)
+    def _expand_zones(self, share: float, provinces: tuple[str, ...]) -> None:
+        pop, names = self.model.population, list(self.model.params.population.provinces)
+        where = pop.alive & ~pop.zone
+        if provinces:
+            where &= np.isin(pop.province, [names.index(p) for p in provinces])
+        outside = np.flatnonzero(where)
         joined = outside[self.model.rng.random(len(outside)) < share]
         pop.zone[joined] = True

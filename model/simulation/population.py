@@ -31,7 +31,7 @@ STATUS_NAMES = {
 COLUMNS: dict[str, tuple[type, str]] = {
     "firm_id": (np.int64, "persistent id"),
     "sector": (np.int8, "index into params.population.sectors"),
-    "region": (np.int8, "index into REGIONS"),
+    "province": (np.int8, "index into params.population.provinces (in their order)"),
     "zone": (np.bool_, "in a national high-tech zone"),
     "foundational": (np.bool_, "in a foundational field"),
     "key_chain": (np.bool_, "at a key link of an industrial chain"),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.params.provinces import REGIONS
 from model.simulation.population import INNOVATIVE, NATIONAL, PROVINCIAL, RowView
 
 if TYPE_CHECKING:
@@ -251,6 +252,42 @@ def patents_filed_sector(sector: int, m: Economy) -> float:
     return _national(pop.patents_new[pop.sector == sector].sum(), m)
 
 
+def _by_province(m: Economy, level: int) -> np.ndarray:
+    """Firms at `level` or above (NATIONAL: little giants only) per province, national
+    scale; computed once per quarter while the economy collects."""
+    cache = getattr(m, "report_cache", None)
+    key = f"province_{level}"
+    if cache is not None and key in cache:
+        return cache[key]
+    pop = m.population
+    mask = pop.status == NATIONAL if level == NATIONAL else pop.status >= level
+    counts = np.bincount(pop.province[mask], minlength=len(m.params.population.provinces))
+    counts = counts / m.params.scale
+    if cache is not None:
+        cache[key] = counts
+    return counts
+
+
+def lg_count_province(index: int, m: Economy) -> float:
+    """National little giants in one province, firms."""
+    return float(_by_province(m, NATIONAL)[index])
+
+
+def provincial_specialized_province(index: int, m: Economy) -> float:
+    """Provincial specialized SMEs (little giants included) in one province, firms."""
+    return float(_by_province(m, PROVINCIAL)[index])
+
+
+def lg_share_region(region: str, m: Economy) -> float:
+    """Share of national little giants in one macro-region."""
+    counts = _by_province(m, NATIONAL)
+    total = counts.sum()
+    if not total:
+        return float("nan")
+    regions = [p.region for p in m.params.population.provinces.values()]
+    return float(sum(c for c, r in zip(counts, regions, strict=True) if r == region) / total)
+
+
 def key_programme_firms(m: Economy) -> float:
     """Firms currently receiving central key-little-giant awards."""
     pop = m.population
@@ -314,6 +351,13 @@ SECTOR_REPORTERS: dict[str, Callable[[int, Economy], float]] = {
 }
 
 
+# Breakdowns by province: `<name>_province_<pinyin>` for every province.
+PROVINCE_REPORTERS: dict[str, Callable[[int, Economy], float]] = {
+    "lg_count": lg_count_province,
+    "provincial_specialized": provincial_specialized_province,
+}
+
+
 def sector_variable(name: str, sector: str) -> str:
     """Name of a breakdown by field, like `lg_count_sector_biomedicine`."""
     return f"{name}_sector_{sector}"
@@ -333,4 +377,10 @@ def reporters_for(params: Params) -> dict[str, Callable[[Economy], float]]:
         for name, reporter in SECTOR_REPORTERS.items()
         for index, sector in enumerate(params.population.sectors)
     }
-    return {**REPORTERS, **by_board, **by_sector}
+    by_province = {
+        f"{name}_province_{province}": partial(reporter, index)
+        for name, reporter in PROVINCE_REPORTERS.items()
+        for index, province in enumerate(params.population.provinces)
+    }
+    by_region = {f"lg_share_region_{r}": partial(lg_share_region, r) for r in REGIONS}
+    return {**REPORTERS, **by_board, **by_sector, **by_province, **by_region}

@@ -102,7 +102,7 @@ class VentureCapital(mesa.Agent):
         base_odds = r.base_rate / max(1.0 - r.base_rate, 1e-12)
         odds = np.exp(r.capability_slope * (pop.capability - 0.5))
         odds *= base_odds * (1.0 + r.certification_signal * (pop.status >= PROVINCIAL))
-        odds *= 1.0 + r.zone_bonus * pop.zone
+        odds *= 1.0 + r.zone_bonus * pop.zone * self.model.params.zones.services.finance
         chance = odds / (odds + 1.0)
         chance *= pop.alive & ~pop.listed
         return chance
@@ -151,26 +151,46 @@ class GuidanceFund(mesa.Agent):
     def invest(
         self, pop: Population, rng: np.random.Generator, year: int, private: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(fund money, private co-investment, private rounds it replaced) per firm."""
+        """(fund money, private co-investment, private rounds it replaced) per firm.
+
+        Each province's funds invest its share of the budget (its pool share times its
+        `fund_scale`) in its own firms.
+        """
         r = self.rules
         fund, replaced = np.zeros(len(pop)), np.zeros(len(pop))
-        # Random rounding keeps the expected number of deals right at every scale.
-        expected = self.quarterly_budget / r.deal_size_myuan if year >= r.start_year else 0.0
+        if year >= r.start_year:
+            targets = self.targets(pop)
+            provinces = self.model.params.population.provinces.values()
+            for index, province in enumerate(provinces):
+                budget = self.quarterly_budget * province.pool_share * province.fund_scale
+                mine = targets & (pop.province == index)
+                self._invest_in(pop, rng, budget / r.deal_size_myuan, mine, private, fund)
+        replaced[(fund > 0) & (private > 0)] = private[(fund > 0) & (private > 0)]
+        co_invest = r.crowd_in_ratio * fund
+        self.paid, self.crowded_in = float(fund.sum()), float(co_invest.sum())
+        return fund, co_invest, replaced
+
+    def _invest_in(
+        self,
+        pop: Population,
+        rng: np.random.Generator,
+        expected: float,
+        targets: np.ndarray,
+        private: np.ndarray,
+        fund: np.ndarray,
+    ) -> None:
+        """About `expected` deals among `targets` (random rounding keeps the expected
+        number at every scale): a share 1 - additionality join firms with a private
+        round, the rest (and any without one to join) go to firms VC did not fund."""
+        r = self.rules
         deals = int(np.floor(expected + rng.random()))
         anyway = deals - int(np.floor(deals * r.additionality + rng.random()))
-        targets = self.targets(pop)
-        # Deals private VC would have done anyway go where it did one; the rest, and any
-        # such deal without a private round to join, go to firms it did not fund.
         joined = _weighted_pick(
             rng, np.flatnonzero(targets & (private > 0)), pop.capability, anyway
         )
         fresh = np.flatnonzero(targets & (private == 0))
         led = _weighted_pick(rng, fresh, pop.capability, deals - len(joined))
         fund[joined] = fund[led] = r.deal_size_myuan
-        replaced[(fund > 0) & (private > 0)] = private[(fund > 0) & (private > 0)]
-        co_invest = r.crowd_in_ratio * fund
-        self.paid, self.crowded_in = float(fund.sum()), float(co_invest.sum())
-        return fund, co_invest, replaced
 
 
 def _weighted_pick(

@@ -95,7 +95,7 @@ def screen(model: Economy, level: int, passes: np.ndarray, approval: np.ndarray)
     qualifying = passes & below
     on_list = int((pop.status >= level).sum())
     gov.certified_share[name] = on_list / max(on_list + int(qualifying.sum()), 1)
-    willing = gov.update_awareness(name) * worth_applying(model, level)
+    willing = gov.update_awareness(name) * worth_applying(model, level)[pop.province]
     applies = qualifying & (model.rng.random(len(pop)) < willing)
     approved = applies & (model.rng.random(len(pop)) < approval)
     rows = np.flatnonzero(approved)
@@ -120,33 +120,35 @@ def review(model: Economy, level: int, passes: np.ndarray, year_column: str) -> 
     return len(due), int(ok.sum())
 
 
-def expected_benefit(model: Economy, level: int) -> float:
-    """What a firm expects from a title, M yuan: the award on certification, what the
-    central programmes it could be selected for would pay, and the title's own value."""
+def province_values(model: Economy, name: str) -> np.ndarray:
+    """One provincial policy (`award_scale`, `listing_scale`, ...) per province, in order."""
+    return np.array([getattr(p, name) for p in model.params.population.provinces.values()])
+
+
+def expected_benefit(model: Economy, level: int) -> np.ndarray:
+    """What a firm expects from a title, per province, M yuan: the (provincially paid)
+    award on certification, what the central programmes it could be selected for would
+    pay, and the title's own value."""
     fiscal, app = model.params.fiscal, model.params.certification.application
+    awards = province_values(model, "award_scale") * fiscal.support_scale
     if level == NATIONAL:
         national = int((model.population.status == NATIONAL).sum())
         programmes = sum(p.expected_award(model.year, national) for p in model.programmes)
-        return (
-            fiscal.national_award_myuan * fiscal.support_scale
-            + programmes
-            + (app.national_value_myuan)
-        )
+        return fiscal.national_award_myuan * awards + programmes + app.national_value_myuan
     if level == PROVINCIAL:
-        return fiscal.provincial_award_myuan * fiscal.support_scale + app.provincial_value_myuan
-    return app.innovative_value_myuan
+        return fiscal.provincial_award_myuan * awards + app.provincial_value_myuan
+    return np.full(len(awards), app.innovative_value_myuan)
 
 
-def worth_applying(model: Economy, level: int) -> float:
-    """Share of aware, qualifying firms whose application cost is below the expected
-    benefit: P(cost < benefit) with cost lognormal around the median (cut by campaigns)."""
+def worth_applying(model: Economy, level: int) -> np.ndarray:
+    """Per province, the share of aware, qualifying firms whose application cost is below
+    the expected benefit: P(cost < benefit), cost lognormal around the median (cut by
+    pushes)."""
     app = model.params.certification.application
-    benefit = expected_benefit(model, level)
-    if benefit <= 0:
-        return 0.0
+    benefit = np.maximum(expected_benefit(model, level), 1e-12)
     cost = app.cost_myuan * model.government.cost_factor[LEVEL_NAMES[level]]
-    z = (np.log(benefit) - np.log(cost)) / app.cost_sigma
-    return float(0.5 * (1.0 + math.erf(z / math.sqrt(2.0))))
+    z = (np.log(benefit) - np.log(cost)) / (app.cost_sigma * math.sqrt(2.0))
+    return 0.5 * (1.0 + np.array([math.erf(v) for v in z]))
 
 
 def award(model: Economy, rows: np.ndarray, amount_myuan: float) -> None:
@@ -154,7 +156,8 @@ def award(model: Economy, rows: np.ndarray, amount_myuan: float) -> None:
     equipment (spent over the next quarters, see the finance phase)."""
     pop = model.population
     paid = np.zeros(len(pop))
-    paid[rows] = amount_myuan * model.params.fiscal.support_scale
+    scale = province_values(model, "award_scale")[pop.province[rows]]
+    paid[rows] = amount_myuan * model.params.fiscal.support_scale * scale
     pop.cash += paid
     pop.earmarked += paid
     pop.grants += paid
@@ -187,7 +190,8 @@ def run(model: Economy) -> None:
         reviewed, passed = review(model, PROVINCIAL, passes, "provincial_year")
         gov.counts["provincial_reviewed"] += reviewed
         gov.counts["provincial_review_passed"] += passed
-        rows = screen(model, PROVINCIAL, passes, np.full(len(pop), cert.provincial.approval))
+        approval = cert.provincial.approval * province_values(model, "listing_scale")
+        rows = screen(model, PROVINCIAL, passes, np.minimum(approval, 1.0)[pop.province])
         pop.provincial_year[rows] = year
         award(model, rows, model.params.fiscal.provincial_award_myuan)
         gov.counts["new_provincial"] += len(rows)

@@ -34,7 +34,7 @@ def attractiveness(model: Economy) -> np.ndarray:
         block = np.exp(m.size_elasticity * log_size + m.capability_weight * firms.capability)
         block *= 1.0 + m.provincial_signal * (firms.status == PROVINCIAL)
         block *= 1.0 + m.national_signal * (firms.status == NATIONAL)
-        block *= 1.0 + m.zone_bonus * firms.zone
+        block *= 1.0 + m.zone_bonus * firms.zone * model.params.zones.services.matching
         block *= 1.0 + m.key_chain_bonus * firms.key_chain
         odds[firms.rows] = block * firms.alive
 

@@ -63,7 +63,7 @@ def settle_quarter(
     p, bank = model.params.production, model.params.finance.bank
     firms.revenue = firms.size + sales_to_customers
     cost_share = (1.0 - p.base_margin) - p.capability_margin * firms.capability
-    cost_share -= p.zone_cost_saving * firms.zone
+    cost_share -= p.zone_cost_saving * firms.zone * model.params.zones.services.costs
     firms.opex = firms.revenue * cost_share
     interest = (firms.bank_debt + firms.ip_debt) * (bank.interest_rate / 4.0)
     bank_repaid = firms.bank_debt / bank.term_quarters

@@ -1,0 +1,88 @@
+"""Provinces: shares from the firm-base data, provincial policies that stay in their
+province, outputs by province and region, and the tile map."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.patches import Rectangle
+
+from model import Params, load_scenario, simulate, with_changes
+from model.params.provinces import default_provinces, province_facts
+from model.reports.province_map import province_map, tiles
+from model.simulation.phases import certification
+from model.simulation.population import PROVINCIAL
+
+
+def test_pool_shares_come_from_the_package_data_and_add_up_to_one():
+    provinces = default_provinces()
+    research = province_facts("rd_expenditure")
+    assert len(provinces) == 31 and set(provinces) <= set(research)
+    assert sum(p.pool_share for p in provinces.values()) == pytest.approx(1.0, abs=1e-5)
+    total = sum(research[name] for name in provinces)
+    for name, province in provinces.items():
+        assert province.pool_share == pytest.approx(research[name] / total, abs=1e-6)
+    assert {p.region for p in provinces.values()} == {"east", "central", "west", "northeast"}
+
+
+def test_firms_are_spread_over_provinces_by_pool_share(make_economy):
+    economy = make_economy(scale=0.05)
+    pop, provinces = economy.population, list(economy.params.population.provinces.values())
+    counts = np.bincount(pop.province, minlength=len(provinces)) / len(pop)
+    shares = np.array([p.pool_share for p in provinces])
+    tolerance = 4 * np.sqrt(shares * (1 - shares) / len(pop)) + 1e-4
+    assert (np.abs(counts - shares) <= tolerance).all()
+
+
+def test_a_scenario_changes_one_province_and_keeps_the_others_from_the_data():
+    params = load_scenario("anhui_fund_model")
+    provinces = params.population.provinces
+    assert provinces["anhui"].fund_scale == 2.0
+    assert provinces["anhui"].pool_share == default_provinces()["anhui"].pool_share
+    assert all(p.fund_scale == 1.0 for name, p in provinces.items() if name != "anhui")
+
+
+def test_provincial_awards_raise_the_will_to_apply_only_in_their_province(make_economy):
+    plain = make_economy()
+    rich = make_economy(**{"population.provinces": {"anhui": {"award_scale": 20.0}}})
+    before = certification.worth_applying(plain, PROVINCIAL)
+    after = certification.worth_applying(rich, PROVINCIAL)
+    anhui = list(plain.params.population.provinces).index("anhui")
+    assert after[anhui] > before[anhui]
+    np.testing.assert_array_equal(np.delete(after, anhui), np.delete(before, anhui))
+
+
+def test_a_province_that_lists_nobody_gets_no_provincial_specialized_smes():
+    params = with_changes(
+        load_scenario("baseline", scale=0.02),
+        {"population.provinces": {"guangdong": {"listing_scale": 0.0}}, "time.end": "2021Q4"},
+    )
+    table = simulate(params, seed=5)
+    at = table[table["quarter"] == "2021Q4"].set_index("variable")["value"]
+    new_listings_guangdong = at["provincial_specialized_province_guangdong"]
+    start = table[table["quarter"] == "2019Q1"].set_index("variable")["value"]
+    assert new_listings_guangdong <= start["provincial_specialized_province_guangdong"]
+    assert at["provincial_specialized_province_jiangsu"] > start[
+        "provincial_specialized_province_jiangsu"
+    ]
+
+
+def test_province_outputs_add_up_to_the_national_ones():
+    table = simulate(load_scenario("baseline", scale=0.02), seed=3)
+    at = table[table["quarter"] == "2025Q4"].set_index("variable")["value"]
+    names = Params().population.provinces
+    assert sum(at[f"lg_count_province_{p}"] for p in names) == pytest.approx(
+        at["national_little_giants"]
+    )
+    regions = sum(at[f"lg_share_region_{r}"] for r in ("east", "central", "west", "northeast"))
+    assert regions == pytest.approx(1.0)
+
+
+def test_the_map_draws_all_31_provinces():
+    layout = tiles()
+    assert len(layout) == 31 and len(set(layout.values())) == 31  # one tile each
+    fig = province_map({name: float(i) for i, name in enumerate(layout)}, "test")
+    squares = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    assert len(squares) == 31
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    assert "30" in labels and "Guangd" in labels
