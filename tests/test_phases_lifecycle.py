@@ -73,7 +73,7 @@ def test_a_push_tells_unaware_firms_and_cuts_the_application_cost(make_economy):
     assert after["national"] == pytest.approx(before["national"] + 0.4 * (1 - before["national"]))
     assert after["provincial"] == before["provincial"]
     assert gov.cost_factor == {"innovative": 1.0, "provincial": 1.0, "national": 0.5}
-    assert certification.worth_applying(economy, NATIONAL) > worth  # cheaper: more apply
+    assert (certification.worth_applying(economy, NATIONAL) > worth).all()  # cheaper: more apply
 
 
 def test_an_undated_push_does_nothing(make_economy):

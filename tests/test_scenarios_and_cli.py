@@ -193,8 +193,9 @@ def test_cli_run_exits_0_and_reports_the_runs_it_wrote(cli_run):
     rows = [line for line in fit.splitlines() if line.startswith("| ")]
     assert len(rows) == 2 + len(TARGETS)  # header, alignment, one row a target
     figures = re.findall(r"\]\((figures/[^)]+\.png)\)", report)
-    assert len(figures) == 8
-    for figure in figures:  # the runs drawn in the scenario's colour (bars at 85% opacity)
+    assert figures[-1] == "figures/province_map.png" and len(figures) == 9
+    assert "## Provinces" in report and "| 1 | " in report  # the map and the top ten
+    for figure in figures[:-1]:  # the runs drawn in the scenario's colour (bars at 85% opacity)
         opacity = 0.85 if "certifications" in figure else 1.0
         assert drawn_in(pixels(folder / "out" / figure), "#0072B2", opacity) >= A_LINE, figure
 

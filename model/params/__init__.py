@@ -83,5 +83,17 @@ class Params(Section):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _expansions_name_known_provinces(self) -> Params:
+        known = set(self.population.provinces)
+        for expansion in self.zones.expansions:
+            unknown = sorted(set(expansion.provinces) - known)
+            if unknown:
+                raise ValueError(
+                    f"the zone expansion of {expansion.quarter} names unknown provinces "
+                    f"{unknown}; known: {sorted(known)}"
+                )
+        return self
+
 
 __all__ = ["Params"]

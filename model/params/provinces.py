@@ -19,10 +19,12 @@ from model.params.fields import Section
 Region = Literal["east", "central", "west", "northeast"]
 REGIONS: tuple[str, ...] = ("east", "central", "west", "northeast")
 POOL_SOURCE = (
-    "R&D expenditure by province, 2022 (NBS/MOST/MOF statistical bulletin; model/data "
-    "province_facts.csv rd_expenditure_*): the firm base's research, all 31 provinces"
+    "geometric mean of each province's share of R&D expenditure (2022, all 31; NBS/MOST/MOF "
+    "bulletin) and of national high-tech enterprises (27 provinces, 2017-25 counts moved to "
+    "2022 at the national growth of 330k (2021) to 463k (2024)); R&D share alone where no "
+    "count exists (model/data province_facts.csv)"
 )
-ZONE_SOURCE = "national high-tech zones by province (model/data province_facts.csv)"
+ZONE_SOURCE = "no province share of firms in zones found (zone counts do not measure coverage): 1"
 
 
 class Province(Section):
@@ -62,16 +64,56 @@ def _table(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def province_facts(prefix: str) -> dict[str, float]:
-    """Latest value per province of a firm-base indicator (`rd_expenditure`, ...)."""
+def province_facts_by_year(prefix: str) -> dict[str, tuple[float, float]]:
+    """(year, value) of the latest observation per province of a firm-base indicator
+    (`rd_expenditure`, `high_tech_enterprises`, ...)."""
+    regions = province_regions()
     found: dict[str, tuple[float, float]] = {}
     for row in _table("province_facts.csv"):
         key, year, value = row["key"], float(row["year"]), float(row["value"])
-        if key.startswith(prefix + "_"):
-            province = key.removeprefix(prefix + "_")
+        province = key.removeprefix(prefix + "_")
+        if key.startswith(prefix + "_") and province in regions:
             if province not in found or year > found[province][0]:
                 found[province] = (year, value)
-    return {p: v for p, (_, v) in found.items()}
+    return found
+
+
+def province_facts(prefix: str) -> dict[str, float]:
+    """Latest value per province of a firm-base indicator."""
+    return {p: v for p, (_, v) in province_facts_by_year(prefix).items()}
+
+
+def _national(prefix: str) -> dict[float, float]:
+    return {
+        float(r["year"]): float(r["value"])
+        for r in _table("province_facts.csv")
+        if r["key"] == f"{prefix}_china"
+    }
+
+
+def high_tech_enterprises_2022() -> dict[str, float]:
+    """Each province's high-tech enterprises moved to 2022 at the national growth rate."""
+    national = _national("high_tech_enterprises")
+    (y0, n0), (y1, n1) = min(national.items()), max(national.items())
+    growth = (n1 / n0) ** (1.0 / (y1 - y0))
+    counts = province_facts_by_year("high_tech_enterprises")
+    return {p: value * growth ** (2022 - year) for p, (year, value) in counts.items()}
+
+
+def pool_shares() -> dict[str, float]:
+    """Each province's share of the technology-based SME pool (see POOL_SOURCE)."""
+    regions, research = province_regions(), province_facts("rd_expenditure")
+    rd_total = sum(research[p] for p in regions)
+    rd_share = {p: research[p] / rd_total for p in regions}
+    firms = high_tech_enterprises_2022()
+    covered = sum(rd_share[p] for p in firms)  # HTE shares live on the same footing
+    hte_total = sum(firms.values())
+    mixed = {
+        p: (rd_share[p] * firms[p] / hte_total * covered) ** 0.5 if p in firms else rd_share[p]
+        for p in regions
+    }
+    total = sum(mixed.values())
+    return {p: v / total for p, v in mixed.items()}
 
 
 def province_regions() -> dict[str, str]:
@@ -80,20 +122,8 @@ def province_regions() -> dict[str, str]:
 
 
 def default_provinces() -> dict[str, Province]:
-    """Provinces with pool shares from R&D expenditure and zone tilts from zone counts
-    per pool share (zone counts missing for a province: tilt 1)."""
-    regions, research = province_regions(), province_facts("rd_expenditure")
-    zones = province_facts("national_high_tech_zones")
-    total = sum(research[p] for p in regions)
-    shares = {p: research[p] / total for p in regions}
-    known = [p for p in regions if p in zones]
-    density = {p: zones[p] / max(shares[p], 1e-9) for p in known}
-    mean = sum(density[p] * shares[p] for p in known) / max(sum(shares[p] for p in known), 1e-9)
-    return {
-        p: Province(
-            region=regions[p],
-            pool_share=round(shares[p], 6),
-            zone_tilt=round(min(density[p] / mean, 20.0), 4) if p in density else 1.0,
-        )
-        for p in regions
-    }
+    """Provinces with pool shares from the firm base. Zone tilts stay 1: zone counts do
+    not measure how many firms zones cover (Zhongguancun alone holds most of Beijing's
+    technology firms) and no province-level share of firms in zones was found."""
+    regions, shares = province_regions(), pool_shares()
+    return {p: Province(region=regions[p], pool_share=round(shares[p], 6)) for p in regions}
