@@ -93,6 +93,12 @@ class ClassroomEconomy(Economy):
         self.random_draws = 0  # how often the class asked for a random firm
         # The page's play loop steps in its own thread while the class moves sliders.
         self.lock = threading.RLock()
+        self.page_observers: list = []  # called after each quarter and each change (the page)
+
+    def tell_page(self) -> None:
+        """Tell the page's observers that something they show has changed."""
+        for observer in list(self.page_observers):
+            observer()
 
     def request_changes(self, **requested: Any) -> list[str]:
         """Move sliders: live ones act from the next quarter on; returns the controls
@@ -100,6 +106,7 @@ class ClassroomEconomy(Economy):
         _, waiting = live_settings(self.settings, requested)
         with self.lock:
             self.pending = self.pending | {k: v for k, v in requested.items() if k not in waiting}
+        self.tell_page()
         return waiting
 
     def step(self) -> None:
@@ -110,6 +117,7 @@ class ClassroomEconomy(Economy):
                 self._apply_changes(self.pending)
                 self.pending = {}
             self._step_quarter()
+        self.tell_page()
 
     def _step_quarter(self) -> None:
         quarter = self.quarter
@@ -183,7 +191,9 @@ class ClassroomEconomy(Economy):
         """A second economy with the same seed and the settings of this moment: it
         replays this run's slider moves up to now, then keeps its settings."""
         with self.lock:
-            return self._fork()
+            twin = self._fork()
+        self.tell_page()
+        return twin
 
     def _fork(self) -> ClassroomEconomy:
         twin = ClassroomEconomy(**self.initial_settings.as_keywords(), record_history=False)
@@ -199,11 +209,13 @@ class ClassroomEconomy(Economy):
     def drop_twin(self) -> None:
         """Stop running the twin."""
         self.twin, self.twin_forked_at = None, ""
+        self.tell_page()
 
     def follow_random_firm(self) -> int:
         """Point the firm card at a random supplier of the network sample; returns its id."""
         self.random_draws += 1
         self.followed_firm_id = random_firm(self, self.sample_buyers, self.random_draws)
+        self.tell_page()
         return self.followed_firm_id
 
 

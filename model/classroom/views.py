@@ -1,17 +1,18 @@
 """Solara components of the classroom page: one panel per picture, with a caption for
 students under each.
 
-Each panel takes the model and a `tick` that the dashboard derives from Mesa's
-`update_counter` (bumped by the controls after every quarter). Charts are embedded in
+Only small components listen to Mesa's `update_counter` (bumped by the controls
+after every quarter): the text panels and each chart, whose data is pushed into its
+widget; the grid around them is drawn once per run. Charts are embedded in
 the browser once per run (their spec is memoised) and then only receive new rows.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from model.calendar import parse_quarter
 from model.classroom import charts, pictures
@@ -28,11 +29,15 @@ from model.classroom.series import (
     economy_rows,
 )
 from model.classroom.session import ClassroomEconomy
-from model.classroom.stream import Payload, StreamChart, use_spec
+from model.classroom.stream import (
+    LiveBlock,
+    Payload,
+    Source,
+    StreamChart,
+    streamed_spec,
+)
 from model.params.restrictions import RestrictionEvent
 
-# Bumped when the followed firm changes, so the card and the network redraw (per session).
-followed_version = solara.reactive(0)
 TEXT_STYLE = "font-size: 15px; line-height: 1.35; margin: 4px 0 0 0; color: #333;"
 
 
@@ -96,145 +101,171 @@ def run_settings(model: ClassroomEconomy) -> list[str]:
     ]
 
 
-@solara.component
-def NowPanel(model: ClassroomEconomy, tick: int, requested: dict) -> None:
-    """The current quarter, the run's settings, the latest news and how to use the page."""
+def now_html(model: ClassroomEconomy, requested: dict) -> str:
+    """The Now panel: the quarter, the run's settings, the latest news, how to use."""
     quarter = model.quarter_labels[-1] if model.quarter_labels else "2019Q1 (not started)"
     waiting = sorted(
         k for k, v in requested.items() if k in RESET_ONLY and v != getattr(model.settings, k)
     )
-    with solara.Column(gap="4px", style="padding: 8px 14px;", classes=["lg-now"]):
-        solara.v.Html(tag="h2", children=[f"Now: {quarter}"], style_="margin: 0;")
-        for line in run_settings(model):
-            Text(line)
-        if model.twin is not None:
-            Text(f"Twin running since {model.twin_forked_at} with the sliders of that moment.")
-        if model.pending:
-            Text("Moved sliders act from the next quarter on.", " color: #D55E00;")
-        if waiting:
-            Text(f"Press RESET to apply: {', '.join(waiting)}.", " color: #D55E00;")
-        recent = model.news[-4:]
-        Text("Latest news:" if recent else "No news yet.", " font-weight: bold;")
-        items = [solara.v.Html(tag="li", children=[f"{q}: {text}"]) for q, text in reversed(recent)]
-        solara.v.Html(tag="ul", children=items, style_=TEXT_STYLE, class_="lg-news")
-        Text(HOW_TO, " font-style: italic;")
+    lines = [f"<h2 style='margin: 0;'>Now: {quarter}</h2>"]
+    lines += [paragraph(line) for line in run_settings(model)]
+    if model.twin is not None:
+        lines.append(
+            paragraph(f"Twin running since {model.twin_forked_at} with the sliders of that moment.")
+        )
+    if model.pending:
+        lines.append(paragraph("Moved sliders act from the next quarter on.", "color: #D55E00;"))
+    if waiting:
+        lines.append(paragraph(f"Press RESET to apply: {', '.join(waiting)}.", "color: #D55E00;"))
+    recent = model.news[-4:]
+    lines.append(paragraph("Latest news:" if recent else "No news yet.", "font-weight: bold;"))
+    items = "".join(f"<li>{escape(q)}: {escape(text)}</li>" for q, text in reversed(recent))
+    lines.append(f"<ul class='lg-news' style='{TEXT_STYLE}'>{items}</ul>")
+    lines.append(paragraph(HOW_TO, "font-style: italic;"))
+    return "".join(lines)
+
+
+def paragraph(text: str, extra: str = "") -> str:
+    """One escaped paragraph in the page's text style."""
+    return f"<p style='{TEXT_STYLE} {extra}'>{escape(text)}</p>"
+
+
+@solara.component
+def NowPanel(model: ClassroomEconomy, requested: dict) -> None:
+    """The current quarter, the run's settings, the latest news and how to use the page."""
+    render = solara.use_memo(lambda: lambda: now_html(model, requested), [model, requested])
+    LiveBlock(model, render, "lg-now", "padding: 8px 14px;")
 
 
 def _panel(name: str) -> Any:
     return solara.Column(gap="0px", style="padding: 4px 10px;", classes=[f"lg-{name}"])
 
 
-@solara.component
-def LittleGiantsPanel(model: ClassroomEconomy, tick: int) -> None:
-    """National little giants by run; with a twin, the difference below."""
+def little_giants_payload(model: ClassroomEconomy) -> Payload:
+    """National little giants by run; with a twin, this run minus the twin."""
     twin = model.twin is not None
-    spec = use_spec(lambda: charts.little_giants_chart(years(model), twin), [model, twin])
+    spec = streamed_spec(charts.little_giants_chart, years(model), twin)
     key = f"{id(model)}:{model.twin_forked_at}"
     data = {"lines": economy_rows(runs(model), ("national_little_giants",)), "dated": dated(model)}
     if twin:
         data["difference"] = difference_rows(model, model.twin, ("national_little_giants",))
-    with _panel("little_giants"):
-        StreamChart(Payload(spec, data, {"lines": key, "dated": key, "difference": key}))
-        Caption(CAPTIONS["little_giants"])
+    return Payload(spec, data, {"lines": key, "dated": key, "difference": key})
 
 
-def series_panel(name: str, build: Any, variables: tuple[str, ...], twin_lines: bool = True) -> Any:
-    """A panel of one chart whose `lines` (or `finance`) rows grow each quarter."""
+def series_payload(build: Any, variables: tuple[str, ...], twin_lines: bool = True) -> Any:
+    """A payload maker for a chart whose `lines` (or `finance`) rows grow each quarter."""
 
-    @solara.component
-    def SeriesPanel(model: ClassroomEconomy, tick: int) -> None:
-        spec = use_spec(lambda: build(years(model)), [model])
+    def payload(model: ClassroomEconomy) -> Payload:
         shown = runs(model) if twin_lines else [(THIS_RUN, model)]
         dataset = "lines" if twin_lines else "finance"
         key = f"{id(model)}:{model.twin_forked_at}"
         data = {dataset: economy_rows(shown, variables), "dated": dated(model)}
-        with _panel(name):
-            StreamChart(Payload(spec, data, {dataset: key, "dated": key}))
-            Caption(CAPTIONS[name])
+        return Payload(streamed_spec(build, years(model)), data, {dataset: key, "dated": key})
 
-    SeriesPanel.__name__ = f"{name.title()}Panel"
-    return SeriesPanel
+    return payload
 
 
-SupplyPanel = series_panel("supply", charts.supply_chart, LINE_VARIABLES[1:3])
-InnovationPanel = series_panel("innovation", charts.innovation_chart, LINE_VARIABLES[3:])
-FinancePanel = series_panel("finance", charts.finance_chart, FINANCE_VARIABLES, twin_lines=False)
+def province_payload(model: ClassroomEconomy) -> Payload:
+    """The province map of the last quarter (replaced whole each quarter)."""
+    counts = province_counts(model) or {}
+    spec = streamed_spec(pictures.province_map_chart)
+    return Payload(spec, {"provinces": counts}, {"provinces": len(model.quarter_labels)})
+
+
+CHARTS = {
+    "little_giants": little_giants_payload,
+    "supply": series_payload(charts.supply_chart, LINE_VARIABLES[1:3]),
+    "innovation": series_payload(charts.innovation_chart, LINE_VARIABLES[3:]),
+    "finance": series_payload(charts.finance_chart, FINANCE_VARIABLES, twin_lines=False),
+}
 
 
 @solara.component
-def NetworkPanel(model: ClassroomEconomy, tick: int) -> None:
-    """The sampled supply network; its data is sent again only when links or titles
-    change; a click on a dot follows that firm in the card."""
-    spec = use_spec(pictures.network_chart, [])
-    signature = network_signature(model, model.sample_buyers, model.followed_firm_id)
-    picture = solara.use_memo(
-        lambda: network_data(model, model.sample_buyers, model.followed_firm_id),
-        dependencies=[signature, model],
-    )
+def ChartPanel(model: ClassroomEconomy, name: str) -> None:
+    """One time-series chart and its caption; the chart takes each quarter's rows."""
+    source = solara.use_memo(lambda: Source(lambda: CHARTS[name](model)), [model, name])
+    with _panel(name):
+        StreamChart(model, source)
+        Caption(CAPTIONS[name])
+
+
+class NetworkSource(Source):
+    """The network's payload, built again only when its signature (links, titles,
+    followed firm) changes: most quarters send nothing new."""
+
+    def __init__(self, model: ClassroomEconomy) -> None:
+        self.model, self.signature, self.last = model, None, None
+        super().__init__(self.build)
+
+    def build(self) -> Payload:
+        model = self.model
+        signature = network_signature(model, model.sample_buyers, model.followed_firm_id)
+        if signature != self.signature:
+            data = network_data(model, model.sample_buyers, model.followed_firm_id)
+            datasets = {name: data[name] for name in ("nodes", "links", "fields")}
+            spec = streamed_spec(pictures.network_chart)
+            self.signature = signature
+            self.last = Payload(spec, datasets, dict.fromkeys(datasets, signature))
+        return self.last
+
+
+@solara.component
+def NetworkPanel(model: ClassroomEconomy) -> None:
+    """The sampled supply network; a click on a dot follows that firm in the card."""
+    source = solara.use_memo(lambda: NetworkSource(model), [model])
 
     def on_pick(datum: dict) -> None:
         if int(datum.get("firm_id", -1)) >= 0:
             model.followed_firm_id = int(datum["firm_id"])
-            followed_version.value += 1
+            model.tell_page()
 
-    datasets = {name: picture[name] for name in ("nodes", "links", "fields")}
-    generation = dict.fromkeys(datasets, signature)
     with _panel("network"):
-        StreamChart(Payload(spec, datasets, generation), on_pick=on_pick)
+        StreamChart(model, source, on_pick=on_pick)
         Caption(CAPTIONS["network"])
 
 
 @solara.component
-def MapPanel(model: ClassroomEconomy, tick: int) -> None:
+def MapPanel(model: ClassroomEconomy) -> None:
     """National little giants by province, or a note when the model has no provinces."""
-    spec = use_spec(pictures.province_map_chart, [])
-    counts = province_counts(model)
+    source = solara.use_memo(lambda: Source(lambda: province_payload(model)), [model])
     with _panel("map"):
-        if counts is None:
+        if province_counts(model) is None:
             solara.v.Html(
                 tag="p", children=[NO_PROVINCES], style_=TEXT_STYLE, class_="lg-no-provinces"
             )
         else:
-            StreamChart(
-                Payload(spec, {"provinces": counts}, {"provinces": len(model.quarter_labels)})
-            )
+            StreamChart(model, source)
             Caption(CAPTIONS["map"])
 
 
-@solara.component
-def FirmCard(model: ClassroomEconomy, tick: int) -> None:
-    """One firm's history: a clicked dot of the network, or a random supplier."""
+def firm_html(model: ClassroomEconomy) -> str:
+    """The card's title line and facts about the followed firm, as of this quarter."""
     firm_id = model.followed_firm_id
-    spec = use_spec(lambda: pictures.firm_chart(years(model)), [model])
+    facts = firm_facts(model, firm_id, firm_history(model, firm_id))
+    return f"<h3 style='margin: 0;'>Firm card: firm {firm_id}</h3>" + "".join(map(paragraph, facts))
 
-    def follow_random() -> None:
-        model.follow_random_firm()
-        followed_version.value += 1
 
-    history = firm_history(model, firm_id)
+def firm_payload(model: ClassroomEconomy) -> Payload:
+    """The followed firm's chart rows (replaced whole when another firm is followed)."""
+    firm_id = model.followed_firm_id
+    spec = streamed_spec(pictures.firm_chart, years(model))
+    rows = firm_series(firm_history(model, firm_id))
+    return Payload(spec, {"firm": rows}, {"firm": f"{id(model)}:{firm_id}"})
+
+
+@solara.component
+def FirmCard(model: ClassroomEconomy) -> None:
+    """One firm's history: a clicked dot of the network, or a random supplier."""
+    source = solara.use_memo(lambda: Source(lambda: firm_payload(model)), [model])
+    render = solara.use_memo(lambda: lambda: firm_html(model), [model])
     with _panel("firm"):
-        with solara.Row(style="align-items: center;"):
-            solara.v.Html(tag="h3", children=[f"Firm card: firm {firm_id}"], style_="margin:0;")
-            solara.Button("Follow a random firm", on_click=follow_random, outlined=True)
-        # The lines sit in their own container, so a change in their number never makes
-        # Solara reuse the chart's widget for a line.
-        solara.v.Html(
-            tag="div", children=[Text(line) for line in firm_facts(model, firm_id, history)]
-        )
-        firm = Payload(spec, {"firm": firm_series(history)}, {"firm": f"{id(model)}:{firm_id}"})
-        StreamChart(firm)
+        LiveBlock(model, render, "lg-firm-facts")
+        solara.Button("Follow a random firm", on_click=model.follow_random_firm, outlined=True)
+        StreamChart(model, source)
         Caption(CAPTIONS["firm"])
 
 
-CHART_PANELS = (
-    LittleGiantsPanel,
-    SupplyPanel,
-    NetworkPanel,
-    MapPanel,
-    InnovationPanel,
-    FinancePanel,
-    FirmCard,
-)
+PANELS = ("little_giants", "supply", "network", "map", "innovation", "finance", "firm")
 # Two columns on a wide screen, one on a narrow one; panels never overlap.
 PAGE_CSS = """
 .lg-dashboard { display: grid; gap: 12px; padding: 4px;
@@ -245,15 +276,15 @@ PAGE_CSS = """
 
 @solara.component
 def Dashboard(model: ClassroomEconomy, requested: dict) -> None:
-    """All panels of the page in a grid, drawn again in one pass after every quarter.
-
-    Only this component listens to the quarter counter: the panels get it as `tick`,
-    so one render visits the page once (a listener per panel made eight passes).
-    """
-    tick = update_counter.get() * 1000 + followed_version.get()
+    """All panels of the page in a grid. The grid is drawn once per run: after each
+    quarter only the charts' data and the text panels are updated."""
+    special = {"network": NetworkPanel, "map": MapPanel, "firm": FirmCard}
     with solara.Div(classes=["lg-dashboard"]):
         with solara.Div(classes=["lg-panel"]):
-            NowPanel(model, tick, requested)
-        for panel in CHART_PANELS:
+            NowPanel(model, requested)
+        for name in PANELS:
             with solara.Div(classes=["lg-panel"]):
-                panel(model, tick)
+                if name in special:
+                    special[name](model)
+                else:
+                    ChartPanel(model, name)
