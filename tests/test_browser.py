@@ -166,9 +166,8 @@ def test_classroom_page_plays_reacts_to_sliders_and_forks_a_twin(app_url: str) -
             expect(page.locator(".lg-news")).to_contain_text("2021Q1: Restrictions ×0 (slider)")
             expect(page.locator(".lg-news")).to_contain_text("restrictions in force are lifted")
             # Two lines (this run, the twin), the difference and the slider's rule.
-            page.wait_for_function(
-                f"Number(document.querySelector('.lg-little_giants .lg-vega').dataset.rows) > {before}"
-            )
+            grown = "Number(document.querySelector('.lg-little_giants .lg-vega').dataset.rows)"
+            page.wait_for_function(f"{grown} > {before}")
             for _ in range(4):
                 page.get_by_role("button", name="Step").click()
             expect_text(page, "Now: 2022Q1")
