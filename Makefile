@@ -18,7 +18,8 @@ for c in $(PYTHON_CANDIDATES); do \
 done; exit 1
 endef
 
-.PHONY: run test venv dev lint format clean browser fuzz benchmark calibrate validate docs
+.PHONY: run test venv dev lint format clean browser fuzz benchmark calibrate validate docs \
+	app app-install loadtest
 
 $(VENV)/.created:
 	@base=$$($(find_python)) || { \
@@ -33,6 +34,18 @@ $(VENV)/.created:
 $(VENV)/.installed: $(VENV)/.created pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	@touch $@
+
+# The classroom page's packages (the app extra) and its browser files, fetched once.
+$(VENV)/.app: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[app]'
+	@touch $@
+
+app-install: $(VENV)/.app
+	$(VENV)/bin/littlegiants app-assets
+
+# The classroom page on http://127.0.0.1:8765 (Ctrl+C stops it).
+app: app-install
+	$(VENV)/bin/littlegiants app
 
 $(VENV)/.dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -65,6 +78,10 @@ browser: $(VENV)/.dev
 
 test: lint browser
 	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
+
+# Ten classroom pages playing at once against one server (not in `make test`: ~1 min).
+loadtest: browser
+	LITTLEGIANTS_LOADTEST=1 CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest tests/test_browser_load.py -s
 
 # Opt-in, not in CI: 1,000 hypothesis draws over the whole parameter space (issue 7).
 fuzz: $(VENV)/.dev

@@ -1,38 +1,29 @@
-"""The classroom page: Mesa's SolaraViz around a `ClassroomEconomy`.
+"""The classroom page: Mesa's controls (reset, play, step) and parameter inputs around a
+`ClassroomEconomy`, the panels of `model.classroom.views`, and a counterfactual twin.
 
-Run it with `littlegiants app` (or `solara run model.app`). The sidebar is Mesa's
-SolaraViz: controls (reset, play, step) and the sliders; moving a slider takes effect
-when the class presses RESET, which builds a new economy from the scenario and the
-sliders. The panels are laid out by this page rather than by SolaraViz's draggable
-grid, whose grid library (a Vue 2 plugin) does not load under ipyvue 3, and a fixed
-layout never lets charts overlap on a projector.
-Importing this module needs no browser: the model and its data are in
-`model.app_model`, the pictures in `model.app_figures` and `model.app_network`.
+Run it with `littlegiants app`. Mesa's `ModelCreator` keeps the inputs' values; RESET
+builds a new economy from them, and a policy slider moved during a run reaches the
+running economy at once (`request_changes`), to act from the next quarter on. The
+panels are laid out by this page rather than by SolaraViz's draggable grid, so charts
+never overlap on a projector.
 """
 
 from __future__ import annotations
 
 import solara
-from mesa.visualization import SolaraViz
+from mesa.visualization.solara_viz import ModelController, ModelCreator
 from mesa.visualization.user_param import Slider
+from mesa.visualization.utils import force_update
 
 from model.calendar import parse_quarter, quarter_label
-from model.classroom.session import (
-    AS_IN_SCENARIO,
-    DEFAULT_SCALE,
-    NEVER,
-    TITLE,
-    ClassroomEconomy,
-    classroom_params,
-    firm_history,
-    network_sample,
-)
+from model.classroom.levers import AS_IN_SCENARIO, DEFAULT_SCALE, NEVER, RESET_ONLY, Settings
+from model.classroom.session import TITLE, ClassroomEconomy
 from model.classroom.views import PAGE_CSS, Dashboard
-from model.params.loading import PROJECT_SCENARIOS, load_scenario, question_scenarios
+from model.params.loading import PROJECT_SCENARIOS, question_scenarios
 
-START = load_scenario("baseline")  # where the sliders start: the calibrated baseline
 SCALES = [0.005, 0.01, DEFAULT_SCALE, 0.05]
 FIRST_QUARTER, LAST_QUARTER = "2019Q1", "2025Q4"
+FASTEST_MS = 1  # Mesa's play loop sleeps this long between quarters at the fastest
 
 
 def start_quarters() -> list[str]:
@@ -41,7 +32,7 @@ def start_quarters() -> list[str]:
     return [AS_IN_SCENARIO, NEVER, *(quarter_label(q) for q in range(first, last + 1))]
 
 
-# Keyword arguments of ClassroomEconomy as Mesa's SolaraViz inputs (label, range, start).
+# Keyword arguments of ClassroomEconomy as Mesa's inputs (label, range, start).
 MODEL_PARAMS = {
     "scenario_name": {
         "type": "Select",
@@ -51,8 +42,8 @@ MODEL_PARAMS = {
     },
     "support_scale": Slider("Fiscal awards ×", 1.0, 0.0, 5.0, 0.25),
     "guidance_fund_scale": Slider("Guidance funds ×", 1.0, 0.0, 5.0, 0.25),
-    "loan_to_value": Slider("Bank credit limit", START.finance.bank.loan_to_value, 0.0, 1.0, 0.05),
-    "zone_share": Slider("High-tech zones", START.population.zone_share, 0.0, 1.0, 0.01),
+    "loan_to_value": Slider("Bank credit limit", Settings.loan_to_value, 0.0, 1.0, 0.05),
+    "zone_share": Slider("High-tech zones", Settings.zone_share, 0.0, 1.0, 0.01),
     "severity_scale": Slider("Restrictions ×", 1.0, 0.0, 3.0, 0.25),
     "restriction_start": {
         "type": "Select",
@@ -71,23 +62,71 @@ MODEL_PARAMS = {
 
 
 @solara.component
+def TwinControls(model: ClassroomEconomy) -> None:
+    """Fork a twin with today's sliders, or stop it."""
+
+    def fork() -> None:
+        model.fork_twin()
+        force_update()
+
+    def drop() -> None:
+        model.drop_twin()
+        force_update()
+
+    with solara.Row(justify="space-between", style="margin-top: 8px;"):
+        solara.Button("Fork a twin", on_click=fork, color="secondary", classes=["lg-fork"])
+        solara.Button("Drop twin", on_click=drop, outlined=True, disabled=model.twin is None)
+
+
+def live_changes(model: ClassroomEconomy, requested: dict) -> dict:
+    """The inputs whose value differs from the running economy's settings."""
+    return {
+        k: v
+        for k, v in requested.items()
+        if k not in RESET_ONLY and hasattr(model.settings, k) and getattr(model.settings, k) != v
+    }
+
+
+@solara.component
 def Page() -> None:
-    """One economy per browser session: Mesa's SolaraViz controls and the panels."""
+    """One economy per browser session: Mesa's controls, the inputs and the panels."""
     initial = solara.use_memo(ClassroomEconomy, dependencies=[])
-    # A reactive of our own, handed to SolaraViz: its RESET puts the new economy here,
-    # so the panels below always draw the economy that the controls step.
+    # Reactives of our own, handed to Mesa's controls: RESET puts the new economy in
+    # `model`, and `requested` holds the inputs' values, so a moved slider reaches the
+    # running economy and the panels always draw the economy the controls step.
     model = solara.use_reactive(initial)
+    requested = solara.use_reactive({})
+    pause_ms = solara.use_reactive(FASTEST_MS)
+    # Mesa's controller reads `.value` of these, so they must be reactives too.
+    every_quarter, no_threads = solara.use_reactive(1), solara.use_reactive(False)
+
+    def send_moves() -> None:
+        moves = live_changes(model.value, requested.value)
+        if moves:
+            model.value.request_changes(**moves)
+            force_update()
+
+    solara.use_effect(send_moves, [requested.value])
     solara.Title(TITLE)
     solara.Style(PAGE_CSS)
-    SolaraViz(model, components=[], model_params=MODEL_PARAMS, name=TITLE)
-    Dashboard(model.value)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Controls"):
+            ModelController(
+                model,
+                model_parameters=requested,
+                play_interval=pause_ms,
+                render_interval=every_quarter,
+                use_threads=no_threads,
+            )
+            TwinControls(model.value)
+            solara.SliderInt(
+                "Pause between quarters (ms)", value=pause_ms, min=FASTEST_MS, max=500, step=10
+            )
+        with solara.Card("Model parameters"):
+            ModelCreator(model, MODEL_PARAMS, model_parameters=requested)
+    Dashboard(model.value, requested.value)
 
 
-__all__ = [
-    "MODEL_PARAMS",
-    "ClassroomEconomy",
-    "Page",
-    "classroom_params",
-    "firm_history",
-    "network_sample",
-]
+__all__ = ["MODEL_PARAMS", "ClassroomEconomy", "Page"]

@@ -1,93 +1,52 @@
-"""The classroom's model: an `Economy` built from a scenario and slider values, with the
-history of every firm kept for the firm card and a fixed sample of the supply network.
+"""The classroom's model: an `Economy` built from the page's settings, whose sliders act
+during a run from the next quarter on, with a counterfactual twin, each firm's history
+for the firm card and the news of each quarter.
 
-Nothing here needs a browser or Solara; the page (model/classroom/page.py) draws what this module
-computes, and the tests check it against the economy's own arrays.
+Nothing here needs a browser or Solara; the page draws what this module computes, and
+the tests check it against the economy's own arrays.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from model.calendar import parse_quarter, quarter_label
-from model.params import Params
-from model.params.loading import load_scenario, with_changes
+from model.classroom.levers import (
+    AS_IN_SCENARIO,
+    DEFAULT_SCALE,
+    NEVER,
+    Settings,
+    describe_change,
+    event_key,
+    lift_all,
+    live_settings,
+    settings_params,
+    zone_entry,
+)
+from model.classroom.network import default_firm, network_buyers, random_firm
+from model.params.restrictions import RestrictionEvent
 from model.simulation.economy import Economy
-from model.simulation.population import DEAD, STATUS_NAMES
 
 TITLE = "Little giants classroom"
-AS_IN_SCENARIO = "as in scenario"
-NEVER = "never"
-DEFAULT_SCALE = 0.02  # about 18,000 firms: a quarter takes ~10 ms, drawing it far more
-HISTORY_COLUMNS = ("status", "revenue", "rd_stock", "patents", "customers", "capability")
-_DEFAULTS = load_scenario("baseline")  # the calibrated baseline: the sliders' start
-
-
-def shift_restrictions(params: Params, start: str) -> tuple[dict[str, Any], ...]:
-    """The scenario's restriction events moved so the first tightening falls in `start`.
-
-    `start` is a quarter label, AS_IN_SCENARIO (unchanged) or NEVER (no events).
-    Every event keeps its distance to the first one; events pushed past the end of
-    the run are dropped (they would never happen).
-    """
-    events = [event.model_dump() for event in params.restrictions.events]
-    if start == NEVER:
-        return ()
-    tightenings = [parse_quarter(e["quarter"]) for e in events if e["kind"] == "restriction"]
-    if start == AS_IN_SCENARIO or not tightenings:
-        return tuple(events)
-    offset = parse_quarter(start) - min(tightenings)
-    end = parse_quarter(params.time.end)
-    moved = []
-    for event in events:
-        quarter = parse_quarter(event["quarter"]) + offset
-        if parse_quarter(params.time.start) <= quarter <= end:
-            moved.append({**event, "quarter": quarter_label(quarter)})
-    return tuple(moved)
-
-
-def classroom_params(
-    scenario_name: str = "baseline",
-    support_scale: float = 1.0,
-    guidance_fund_scale: float = 1.0,
-    loan_to_value: float | None = None,
-    zone_share: float | None = None,
-    severity_scale: float = 1.0,
-    restriction_start: str = AS_IN_SCENARIO,
-    scale: float = DEFAULT_SCALE,
-) -> Params:
-    """Parameters of a shipped scenario with the classroom sliders applied.
-
-    Multipliers (`support_scale`, `guidance_fund_scale`, `severity_scale`) act on the
-    scenario's own values, so a slider at 1 leaves every scenario as shipped; the bank
-    credit limit (loan-to-value, share of collateral) and the share of firms in
-    high-tech zones (0-1) replace the scenario's value unless None.
-    """
-    params = load_scenario(scenario_name, scale=scale)
-    budget = params.finance.guidance_fund.annual_budget_myuan * guidance_fund_scale
-    changes: dict[str, Any] = {
-        "fiscal.support_scale": params.fiscal.support_scale * support_scale,
-        "finance.guidance_fund.annual_budget_myuan": budget,
-        "restrictions.severity_scale": params.restrictions.severity_scale * severity_scale,
-        "restrictions.events": shift_restrictions(params, restriction_start),
-    }
-    if loan_to_value is not None:
-        changes["finance.bank.loan_to_value"] = loan_to_value
-    if zone_share is not None:
-        changes["population.zone_share"] = zone_share
-    return with_changes(params, changes, source=f"classroom sliders on '{scenario_name}'")
-
-
+# Columns of every firm kept each quarter for the firm card, with their stored type.
+HISTORY_COLUMNS = {
+    "status": np.int8,
+    "revenue": np.float32,
+    "rd_stock": np.float32,
+    "patents": np.int32,
+    "customers": np.int16,
+    "capability": np.float32,
+}
 class ClassroomEconomy(Economy):
-    """An `Economy` built from keyword arguments (what Mesa's SolaraViz passes on reset).
+    """An `Economy` built from keyword arguments (what Mesa's controls pass on reset).
 
-    Besides the economy it keeps each quarter's snapshot of a few columns of every
-    firm (for the firm card), the events of each quarter (for the news line) and a
-    fixed sample of large buyers (for the network picture).
+    `request_changes(...)` moves sliders during the run: the change is applied when the
+    next quarter starts, recorded in `changes` and in the `news`. `fork_twin()` starts
+    a second economy with the same seed and the settings of that moment, stepped
+    along with this one. `history` keeps a few columns of every firm each quarter.
     """
 
     def __init__(
@@ -95,136 +54,176 @@ class ClassroomEconomy(Economy):
         scenario_name: str = "baseline",
         support_scale: float = 1.0,
         guidance_fund_scale: float = 1.0,
-        loan_to_value: float = _DEFAULTS.finance.bank.loan_to_value,
-        zone_share: float = _DEFAULTS.population.zone_share,
+        loan_to_value: float = Settings.loan_to_value,
+        zone_share: float = Settings.zone_share,
         severity_scale: float = 1.0,
         restriction_start: str = AS_IN_SCENARIO,
         seed: int = 1,
         scale: float = DEFAULT_SCALE,
+        record_history: bool = True,
     ) -> None:
-        params = classroom_params(
-            scenario_name,
-            support_scale,
-            guidance_fund_scale,
-            loan_to_value,
-            zone_share,
-            severity_scale,
-            restriction_start,
-            float(scale),
-        )
-        super().__init__(params, seed=int(seed))
+        settings = Settings(
+            scenario_name, float(support_scale), float(guidance_fund_scale),
+            float(loan_to_value), float(zone_share), float(severity_scale),
+            restriction_start, int(seed), float(scale),
+        )  # fmt: skip
+        super().__init__(settings_params(settings), seed=settings.seed)
+        self.settings = self.initial_settings = settings
+        self.record_history = record_history
         self.history: list[dict[str, np.ndarray]] = []
         self.news: list[tuple[str, str]] = []  # (quarter, what happened) in order
+        self.changes: list[tuple[int, dict[str, Any]]] = []  # (quarter, settings moved)
+        self.pending: dict[str, Any] = {}
+        self.applied_restrictions: set[str] = set()
+        self.twin: ClassroomEconomy | None = None
+        self.twin_forked_at = ""
         self.sample_buyers = network_buyers(self)
         self.followed_firm_id = default_firm(self, self.sample_buyers)
         self.random_draws = 0  # how often the class asked for a random firm
+        # The page's play loop steps in its own thread while the class moves sliders.
+        self.lock = threading.RLock()
+        self.page_observers: list = []  # called after each quarter and each change (the page)
+
+    def tell_page(self) -> None:
+        """Tell the page's observers that something they show has changed."""
+        for observer in list(self.page_observers):
+            observer()
+
+    def request_changes(self, **requested: Any) -> list[str]:
+        """Move sliders: live ones act from the next quarter on; returns the controls
+        (scenario, seed, scale) that only a reset applies."""
+        _, waiting = live_settings(self.settings, requested)
+        with self.lock:
+            self.pending = self.pending | {k: v for k, v in requested.items() if k not in waiting}
+        self.tell_page()
+        return waiting
 
     def step(self) -> None:
-        """One quarter, then the snapshot and the news of that quarter."""
+        """Apply the sliders moved since the last quarter, simulate one quarter, then
+        record its news and snapshot, and step the twin."""
+        with self.lock:
+            if self.pending:
+                self._apply_changes(self.pending)
+                self.pending = {}
+            self._step_quarter()
+        self.tell_page()
+
+    def _step_quarter(self) -> None:
         quarter = self.quarter
         super().step()
         for event in self.policy.schedule.get(quarter, []):
+            if isinstance(event, RestrictionEvent):
+                self.applied_restrictions.add(event_key(event))
             self.news.append((quarter_label(quarter), event.note or type(event).__name__))
-        pop = self.population
-        snapshot = {"firm_id": pop.firm_id.copy()}
-        snapshot |= {name: getattr(pop, name).copy() for name in HISTORY_COLUMNS}
-        self.history.append(snapshot)
+        if self.record_history:
+            pop = self.population
+            snapshot = {"firm_id": pop.firm_id.copy()}
+            snapshot |= {
+                name: getattr(pop, name).astype(kind) for name, kind in HISTORY_COLUMNS.items()
+            }
+            self.history.append(snapshot)
+        if self.twin is not None and self.twin.running:
+            self.twin.step()
+
+    def _apply_changes(self, requested: dict[str, Any]) -> None:
+        """New parameters from the settings, the agents' configuration re-derived, and
+        the schedule from this quarter on re-planned."""
+        settings, _ = live_settings(self.settings, requested)
+        moved = self.settings.changed(settings)
+        if not moved:
+            return
+        self.settings = settings
+        self.params = settings_params(settings)
+        self.reconfigure(self.params)
+        self.changes.append((self.quarter, moved))
+        for name, value in moved.items():
+            self.news.append((self.label, f"{describe_change(name, value)} (slider)"))
+        restriction_moves = [k for k in ("restriction_start", "severity_scale") if k in moved]
+        if restriction_moves:
+            self._replan_restrictions(
+                describe_change(restriction_moves[0], moved[restriction_moves[0]])
+            )
+        if "zone_share" in moved:
+            pop = self.population
+            expansion = zone_entry(
+                float(pop.zone[pop.alive].mean()), settings.zone_share, self.quarter
+            )
+            if expansion is not None:
+                self.policy.schedule.setdefault(self.quarter, []).insert(0, expansion)
+
+    def _replan_restrictions(self, why: str) -> None:
+        """Restriction events from now on as the new settings time and scale them; when
+        the sliders switch restrictions off, an easing lifts those in force."""
+        schedule = self.policy.schedule
+        for quarter in [q for q in schedule if q >= self.quarter]:
+            kept = [e for e in schedule[quarter] if not isinstance(e, RestrictionEvent)]
+            schedule[quarter] = kept
+        in_force = list(self.policy.restrictions.by_name)
+        switched_off = self.settings.restriction_start == NEVER or not self.settings.severity_scale
+        if switched_off and in_force:
+            schedule.setdefault(self.quarter, []).insert(0, lift_all(in_force, self.quarter, why))
+            in_force = []
+        future = sorted(
+            (
+                e
+                for e in self.params.restrictions.events
+                if event_key(e) not in self.applied_restrictions
+            ),
+            key=lambda e: e.quarter,
+        )
+        if switched_off:
+            future = []  # at severity 0 a restriction lists nothing: not news
+        for event in consistent_events(future, set(in_force), self.quarter):
+            schedule.setdefault(parse_quarter(event.quarter), []).append(event)
+
+    def fork_twin(self) -> ClassroomEconomy:
+        """A second economy with the same seed and the settings of this moment: it
+        replays this run's slider moves up to now, then keeps its settings."""
+        with self.lock:
+            twin = self._fork()
+        self.tell_page()
+        return twin
+
+    def _fork(self) -> ClassroomEconomy:
+        twin = ClassroomEconomy(**self.initial_settings.as_keywords(), record_history=False)
+        log = dict(self.changes)
+        while twin.quarter < self.quarter:
+            if twin.quarter in log:
+                twin.request_changes(**log[twin.quarter])
+            twin.step()
+        twin.request_changes(**self.pending)  # sliders moved since the last quarter
+        self.twin, self.twin_forked_at = twin, (self.label if self.running else "the end")
+        return twin
+
+    def drop_twin(self) -> None:
+        """Stop running the twin."""
+        self.twin, self.twin_forked_at = None, ""
+        self.tell_page()
 
     def follow_random_firm(self) -> int:
         """Point the firm card at a random supplier of the network sample; returns its id."""
         self.random_draws += 1
-        self.followed_firm_id = random_firm(self, self.random_draws)
+        self.followed_firm_id = random_firm(self, self.sample_buyers, self.random_draws)
+        self.tell_page()
         return self.followed_firm_id
 
 
-def network_buyers(model: Economy, fields: int = 4, per_field: int = 2) -> np.ndarray:
-    """A fixed sample of large buyers: `per_field` of middling size in each of the
-    `fields - 1` most foreign-supplied fields and in the least foreign-supplied one.
-
-    Chosen without random draws, so drawing the page never changes the simulation.
-    """
-    buyers = model.buyers
-    foreign = np.array([s.foreign_supply_share for s in model.params.population.sectors])
-    order = np.argsort(-foreign, kind="stable")
-    chosen_fields = [*order[: fields - 1], order[-1]]
-    sample = []
-    for field in chosen_fields:
-        members = np.flatnonzero(buyers.sector == field)
-        distance = np.abs(np.log(buyers.demand[members] / np.median(buyers.demand[members])))
-        sample.extend(members[np.argsort(distance, kind="stable")[:per_field]].tolist())
-    return np.array(sample, dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class NetworkSample:
-    """The sampled buyers, their current suppliers and the links between them.
-
-    `links` has one row per link: buyer (index), firm_id, status (of the supplier).
-    `suppliers` has one row per supplier: firm_id, row (in the population), status,
-    status_name and the buyers it supplies in the sample.
-    """
-
-    buyers: np.ndarray
-    links: pd.DataFrame
-    suppliers: pd.DataFrame
+def consistent_events(
+    events: list[RestrictionEvent], in_force: set[str], quarter: int
+) -> list[RestrictionEvent]:
+    """The events from `quarter` on that can still happen in order: an event that
+    tightens or lifts a restriction no longer in force (lifted, or never applied) is
+    dropped, as is everything before `quarter`."""
+    available, kept = set(in_force), []
+    for event in events:
+        if parse_quarter(event.quarter) < quarter:
+            continue
+        if not set(event.tightens) | set(event.lifts) <= available:
+            continue
+        kept.append(event)
+        available -= set(event.lifts)
+        if event.kind == "restriction" and event.name:
+            available.add(event.name)
+    return kept
 
 
-def network_sample(model: ClassroomEconomy, max_per_buyer: int = 60) -> NetworkSample:
-    """Current supply links of the sampled buyers (at most `max_per_buyer` each,
-    lowest firm ids first so that the same firms stay in the picture)."""
-    pop, links = model.population, model.links
-    frames = []
-    for buyer in model.sample_buyers:
-        rows = np.sort(links.suppliers_of(int(buyer)))
-        ids = pop.firm_id[rows]
-        keep = np.argsort(ids, kind="stable")[:max_per_buyer]
-        rows = rows[keep]
-        frames.append(
-            pd.DataFrame({"buyer": int(buyer), "row": rows, "firm_id": pop.firm_id[rows]})
-        )
-    table = pd.concat(frames, ignore_index=True)
-    table["status"] = pop.status[table["row"].to_numpy()].astype(int)
-    suppliers = (
-        table.groupby("firm_id", sort=True)
-        .agg(row=("row", "first"), status=("status", "first"), buyers=("buyer", tuple))
-        .reset_index()
-    )
-    suppliers["status_name"] = suppliers["status"].map(STATUS_NAMES)
-    return NetworkSample(model.sample_buyers, table[["buyer", "firm_id", "status"]], suppliers)
-
-
-def default_firm(model: Economy, buyers: np.ndarray) -> int:
-    """The firm the card follows at the start: the most capable supplier of `buyers`."""
-    pop = model.population
-    rows = np.concatenate([model.links.suppliers_of(int(b)) for b in buyers])
-    if len(rows) == 0:
-        rows = np.flatnonzero(pop.alive)
-    return int(pop.firm_id[rows[np.argmax(pop.capability[rows])]])
-
-
-def random_firm(model: ClassroomEconomy, draw: int) -> int:
-    """A random operating supplier of the network sample (any operating firm if none).
-
-    Uses its own generator seeded by (seed, draw), not `model.rng`: picking a firm to
-    look at must not change what the economy does next.
-    """
-    rng = np.random.default_rng([int(model.seed or 0), draw])
-    suppliers = network_sample(model).suppliers
-    ids = suppliers.loc[suppliers["status"] != DEAD, "firm_id"].to_numpy()
-    if len(ids) == 0:
-        ids = model.population.firm_id[model.population.alive]
-    return int(rng.choice(ids))
-
-
-def firm_history(model: ClassroomEconomy, firm_id: int) -> pd.DataFrame:
-    """One firm's recorded quarters: quarter, time (decimal year) and HISTORY_COLUMNS.
-
-    Quarters before the firm was founded or after it exited are absent.
-    """
-    rows = []
-    for label, snapshot in zip(model.quarter_labels, model.history, strict=True):
-        position = int(np.searchsorted(snapshot["firm_id"], firm_id))
-        if position < len(snapshot["firm_id"]) and snapshot["firm_id"][position] == firm_id:
-            values = {name: snapshot[name][position].item() for name in HISTORY_COLUMNS}
-            rows.append({"quarter": label, "time": parse_quarter(label) / 4.0, **values})
-    return pd.DataFrame(rows, columns=["quarter", "time", *HISTORY_COLUMNS])

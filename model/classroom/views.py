@@ -1,114 +1,78 @@
 """Solara components of the classroom page: one panel per picture, with a caption for
-students under each (what it shows, what to look for).
+students under each.
 
-Each panel is a Solara component taking the model (the shape of a SolaraViz component);
-it reads Mesa's `update_counter`, which SolaraViz's step and reset bump, so it is drawn
-again after every quarter.
+Only small components listen to Mesa's `update_counter` (bumped by the controls
+after every quarter): the text panels and each chart, whose data is pushed into its
+widget; the grid around them is drawn once per run. Charts are embedded in
+the browser once per run (their spec is memoised) and then only receive new rows.
 """
 
 from __future__ import annotations
 
-import base64
-import io
-from collections.abc import Callable
+from html import escape
 from typing import Any
 
-import ipyvuetify
-import pandas as pd
 import solara
-import traitlets
-from matplotlib.figure import Figure
-from mesa.visualization.utils import update_counter
 
-from model.classroom.figures import (
-    STATUS_LABELS,
-    finance_figure,
-    firm_figure,
-    innovation_figure,
-    little_giants_figure,
-    supply_figure,
+from model.calendar import parse_quarter
+from model.classroom import charts, pictures
+from model.classroom.captions import CAPTIONS, HOW_TO, NO_PROVINCES
+from model.classroom.firm import firm_facts, firm_history, firm_series
+from model.classroom.levers import RESET_ONLY
+from model.classroom.network import network_data, network_signature
+from model.classroom.provinces import province_counts
+from model.classroom.series import (
+    FINANCE_VARIABLES,
+    LINE_VARIABLES,
+    THIS_RUN,
+    difference_rows,
+    economy_rows,
 )
-from model.classroom.network import network_figure, pick_firm
-from model.classroom.session import ClassroomEconomy, firm_history
-
-# Bumped when the followed firm changes, so the card and the network redraw (per session).
-followed_version = solara.reactive(0)
-
-CAPTIONS = {
-    "little_giants": (
-        "What it shows: how many firms hold the national “little giant” title in the model "
-        "(blue line) and the numbers the government reported (black dots). "
-        "What to look for: does the line pass near the dots? Which slider moves it most?"
-    ),
-    "supply": (
-        "What it shows: the share of large firms’ specialised parts bought from Chinese "
-        "suppliers (blue) and how tight foreign technology restrictions are (dashed; dotted "
-        "lines mark new restrictions). What to look for: does the blue line rise after "
-        "restrictions?"
-    ),
-    "network": (
-        "What it shows: 8 large firms (squares) and the small firms supplying them (dots), "
-        "coloured by title; lines are supply contracts. What to look for: when restrictions "
-        "hit, exposed fields sign up new domestic suppliers. Click a dot to follow that firm."
-    ),
-    "innovation": (
-        "What it shows: invention patents owned and yearly R&D spending of the average "
-        "little giant; black dots are the 2024 survey figures. What to look for: do awards "
-        "or guidance funds raise them? Do restrictions slow them down?"
-    ),
-    "finance": (
-        "What it shows: money reaching small tech firms each year, by source: banks, loans "
-        "against patents, venture capital, state guidance funds, fiscal awards, listings. "
-        "What to look for: which source is largest, and which changes with a slider?"
-    ),
-    "firm": (
-        "What it shows: the life of one small firm — revenue, patents and its title over "
-        "time (shading: grey none, blue innovative, orange provincial, red national). What "
-        "to look for: what came before the title? Did it win large customers?"
-    ),
-}
-HOW_TO = (
-    "Pick a scenario and move the sliders on the left, then press RESET to start a new "
-    "run with them. STEP moves one quarter ahead; ▶ plays quarter after quarter. "
-    "The run starts in 2019 and ends in the scenario's last quarter."
+from model.classroom.session import ClassroomEconomy
+from model.classroom.stream import (
+    LiveBlock,
+    Payload,
+    Source,
+    StreamChart,
+    streamed_spec,
 )
-IMAGE_STYLE = "width: 100%; height: auto; display: block;"
+from model.params.restrictions import RestrictionEvent
+
 TEXT_STYLE = "font-size: 15px; line-height: 1.35; margin: 4px 0 0 0; color: #333;"
 
 
-def png_data_url(fig: Figure) -> str:
-    """The figure as an inline PNG (its size in pixels is figsize x dpi)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+def years(model: ClassroomEconomy) -> tuple[float, float]:
+    """The run's first and last simulated year, as decimal years (the charts' x axis)."""
+    return parse_quarter(model.params.time.start) / 4.0, (
+        parse_quarter(model.params.time.end) + 1
+    ) / 4.0
 
 
-def Picture(fig: Figure, alt: str) -> Any:
-    """An <img> of the figure, scaled to the panel's width."""
-    attributes = {"src": png_data_url(fig), "alt": alt}
-    return solara.v.Html(tag="img", attributes=attributes, style_=IMAGE_STYLE, class_="lg-chart")
+def twin_name(model: ClassroomEconomy) -> str:
+    """The twin's name in the legend."""
+    return f"twin (sliders of {model.twin_forked_at})"
 
 
-class ClickableImage(ipyvuetify.VuetifyTemplate):
-    """An image that reports where it was clicked, as fractions of its shown size.
+def runs(model: ClassroomEconomy) -> list[tuple[str, ClassroomEconomy]]:
+    """(name, economy) of this run and its twin, if any."""
+    twin = [(twin_name(model), model.twin)] if model.twin is not None else []
+    return [(THIS_RUN, model), *twin]
 
-    Fractions rather than pixels because the image is scaled to the panel's width.
-    """
 
-    template = traitlets.Unicode(
-        "<template><img :src='src' :alt='alt' class='lg-chart' style='"
-        + IMAGE_STYLE
-        + " cursor: crosshair;' @click='pick({x: $event.offsetX / $event.target.clientWidth,"
-        + " y: $event.offsetY / $event.target.clientHeight})' /></template>"
-    ).tag(sync=True)
-    src = traitlets.Unicode("").tag(sync=True)
-    alt = traitlets.Unicode("").tag(sync=True)
-    pick_handler = traitlets.Callable(None, allow_none=True)
-
-    def vue_pick(self, data: dict) -> None:
-        """Called by the browser on a click with {x, y} in 0-1 from the top left."""
-        if self.pick_handler is not None:
-            self.pick_handler(float(data["x"]), float(data["y"]))
+def dated(model: ClassroomEconomy) -> dict[str, list]:
+    """Dated rules for the charts: slider moves and the restrictions that took effect."""
+    rows: dict[str, list] = {"t": [], "kind": [], "text": []}
+    for quarter, moved in model.changes:
+        rows["t"].append(quarter / 4.0)
+        rows["kind"].append("slider")
+        rows["text"].append(", ".join(f"{k}={v}" for k, v in moved.items()))
+    for quarter, events in sorted(model.policy.schedule.items()):
+        for event in events if quarter < model.quarter else []:
+            if isinstance(event, RestrictionEvent) and event.kind == "restriction":
+                rows["t"].append(quarter / 4.0)
+                rows["kind"].append("restriction")
+                rows["text"].append(event.note)
+    return rows
 
 
 def Caption(text: str) -> None:
@@ -116,10 +80,9 @@ def Caption(text: str) -> None:
     solara.v.Html(tag="p", children=[text], style_=TEXT_STYLE, class_="lg-caption")
 
 
-def _panel(fig: Figure, name: str, alt: str) -> None:
-    with solara.Column(gap="0px", style="padding: 4px 10px;", classes=[f"lg-{name}"]):
-        Picture(fig, alt)
-        Caption(CAPTIONS[name])
+def Text(text: str, extra: str = "") -> Any:
+    """A paragraph of the page's text."""
+    return solara.v.Html(tag="p", children=[text], style_=TEXT_STYLE + extra)
 
 
 def run_settings(model: ClassroomEconomy) -> list[str]:
@@ -133,150 +96,195 @@ def run_settings(model: ClassroomEconomy) -> list[str]:
         f"Fiscal awards ×{p.fiscal.support_scale:g}; guidance funds "
         f"{p.finance.guidance_fund.annual_budget_myuan / 1000:g} bn yuan a year; banks lend "
         f"up to {p.finance.bank.loan_to_value:.0%} of collateral",
-        f"{p.population.zone_share:.0%} of firms in high-tech zones at the start; "
+        f"{p.population.zone_share:.0%} of new firms in high-tech zones; "
         f"restrictions ×{p.restrictions.severity_scale:g}, first in {first}",
     ]
 
 
-@solara.component
-def NowPanel(model: ClassroomEconomy) -> None:
-    """The current quarter, the latest news (restrictions, policy pushes) and how to use."""
-    update_counter.get()
+def now_html(model: ClassroomEconomy, requested: dict) -> str:
+    """The Now panel: the quarter, the run's settings, the latest news, how to use."""
     quarter = model.quarter_labels[-1] if model.quarter_labels else "2019Q1 (not started)"
-    with solara.Column(gap="6px", style="padding: 8px 14px;", classes=["lg-now"]):
-        solara.v.Html(tag="h2", children=[f"Now: {quarter}"], style_="margin: 0;")
-        for line in run_settings(model):
-            solara.v.Html(tag="p", children=[line], style_=TEXT_STYLE)
-        recent = model.news[-3:]
-        items = [solara.v.Html(tag="li", children=[f"{q}: {text}"]) for q, text in recent]
-        solara.v.Html(
-            tag="p",
-            children=["Latest news:" if recent else "No news yet."],
-            style_=TEXT_STYLE + " font-weight: bold;",
+    waiting = sorted(
+        k for k, v in requested.items() if k in RESET_ONLY and v != getattr(model.settings, k)
+    )
+    lines = [f"<h2 style='margin: 0;'>Now: {quarter}</h2>"]
+    lines += [paragraph(line) for line in run_settings(model)]
+    if model.twin is not None:
+        lines.append(
+            paragraph(f"Twin running since {model.twin_forked_at} with the sliders of that moment.")
         )
-        solara.v.Html(tag="ul", children=items, style_=TEXT_STYLE)
-        solara.v.Html(tag="p", children=[HOW_TO], style_=TEXT_STYLE + " font-style: italic;")
+    if model.pending:
+        lines.append(paragraph("Moved sliders act from the next quarter on.", "color: #D55E00;"))
+    if waiting:
+        lines.append(paragraph(f"Press RESET to apply: {', '.join(waiting)}.", "color: #D55E00;"))
+    recent = model.news[-4:]
+    lines.append(paragraph("Latest news:" if recent else "No news yet.", "font-weight: bold;"))
+    items = "".join(f"<li>{escape(q)}: {escape(text)}</li>" for q, text in reversed(recent))
+    lines.append(f"<ul class='lg-news' style='{TEXT_STYLE}'>{items}</ul>")
+    lines.append(paragraph(HOW_TO, "font-style: italic;"))
+    return "".join(lines)
 
 
-def chart_panel(name: str, draw: Callable[[ClassroomEconomy], Figure], alt: str) -> Any:
-    """A panel that redraws one chart (and shows its caption) after every step."""
-
-    @solara.component
-    def ChartPanel(model: ClassroomEconomy) -> None:
-        update_counter.get()
-        _panel(draw(model), name, alt)
-
-    return ChartPanel
+def paragraph(text: str, extra: str = "") -> str:
+    """One escaped paragraph in the page's text style."""
+    return f"<p style='{TEXT_STYLE} {extra}'>{escape(text)}</p>"
 
 
-LittleGiantsPanel = chart_panel(
-    "little_giants", little_giants_figure, "national little giants chart"
-)
-SupplyPanel = chart_panel("supply", supply_figure, "domestic supplier share chart")
-InnovationPanel = chart_panel(
-    "innovation", innovation_figure, "patents and R&D per little giant chart"
-)
-FinancePanel = chart_panel("finance", finance_figure, "finance by channel chart")
+@solara.component
+def NowPanel(model: ClassroomEconomy, requested: dict) -> None:
+    """The current quarter, the run's settings, the latest news and how to use the page."""
+    render = solara.use_memo(lambda: lambda: now_html(model, requested), [model, requested])
+    LiveBlock(model, render, "lg-now", "padding: 8px 14px;")
+
+
+def _panel(name: str) -> Any:
+    return solara.Column(gap="0px", style="padding: 4px 10px;", classes=[f"lg-{name}"])
+
+
+def little_giants_payload(model: ClassroomEconomy) -> Payload:
+    """National little giants by run; with a twin, this run minus the twin."""
+    twin = model.twin is not None
+    spec = streamed_spec(charts.little_giants_chart, years(model), twin)
+    key = f"{id(model)}:{model.twin_forked_at}"
+    data = {"lines": economy_rows(runs(model), ("national_little_giants",)), "dated": dated(model)}
+    if twin:
+        data["difference"] = difference_rows(model, model.twin, ("national_little_giants",))
+    return Payload(spec, data, {"lines": key, "dated": key, "difference": key})
+
+
+def series_payload(build: Any, variables: tuple[str, ...], twin_lines: bool = True) -> Any:
+    """A payload maker for a chart whose `lines` (or `finance`) rows grow each quarter."""
+
+    def payload(model: ClassroomEconomy) -> Payload:
+        shown = runs(model) if twin_lines else [(THIS_RUN, model)]
+        dataset = "lines" if twin_lines else "finance"
+        key = f"{id(model)}:{model.twin_forked_at}"
+        data = {dataset: economy_rows(shown, variables), "dated": dated(model)}
+        return Payload(streamed_spec(build, years(model)), data, {dataset: key, "dated": key})
+
+    return payload
+
+
+def province_payload(model: ClassroomEconomy) -> Payload:
+    """The province map of the last quarter (replaced whole each quarter)."""
+    counts = province_counts(model) or {}
+    spec = streamed_spec(pictures.province_map_chart)
+    return Payload(spec, {"provinces": counts}, {"provinces": len(model.quarter_labels)})
+
+
+CHARTS = {
+    "little_giants": little_giants_payload,
+    "supply": series_payload(charts.supply_chart, LINE_VARIABLES[1:3]),
+    "innovation": series_payload(charts.innovation_chart, LINE_VARIABLES[3:]),
+    "finance": series_payload(charts.finance_chart, FINANCE_VARIABLES, twin_lines=False),
+}
+
+
+@solara.component
+def ChartPanel(model: ClassroomEconomy, name: str) -> None:
+    """One time-series chart and its caption; the chart takes each quarter's rows."""
+    source = solara.use_memo(lambda: Source(lambda: CHARTS[name](model)), [model, name])
+    with _panel(name):
+        StreamChart(model, source)
+        Caption(CAPTIONS[name])
+
+
+class NetworkSource(Source):
+    """The network's payload, built again only when its signature (links, titles,
+    followed firm) changes: most quarters send nothing new."""
+
+    def __init__(self, model: ClassroomEconomy) -> None:
+        self.model, self.signature, self.last = model, None, None
+        super().__init__(self.build)
+
+    def build(self) -> Payload:
+        model = self.model
+        signature = network_signature(model, model.sample_buyers, model.followed_firm_id)
+        if signature != self.signature:
+            data = network_data(model, model.sample_buyers, model.followed_firm_id)
+            datasets = {name: data[name] for name in ("nodes", "links", "fields")}
+            spec = streamed_spec(pictures.network_chart)
+            self.signature = signature
+            self.last = Payload(spec, datasets, dict.fromkeys(datasets, signature))
+        return self.last
 
 
 @solara.component
 def NetworkPanel(model: ClassroomEconomy) -> None:
     """The sampled supply network; a click on a dot follows that firm in the card."""
-    update_counter.get()
-    followed_version.get()
-    fig = network_figure(model)
+    source = solara.use_memo(lambda: NetworkSource(model), [model])
 
-    def on_pick(x: float, y: float) -> None:
-        firm_id = pick_firm(model, fig, x, y)
-        if firm_id is not None:
-            model.followed_firm_id = firm_id
-            followed_version.value += 1
+    def on_pick(datum: dict) -> None:
+        if int(datum.get("firm_id", -1)) >= 0:
+            model.followed_firm_id = int(datum["firm_id"])
+            model.tell_page()
 
-    with solara.Column(gap="0px", style="padding: 4px 10px;", classes=["lg-network"]):
-        ClickableImage.element(
-            src=png_data_url(fig), alt="supply network of sampled large firms", pick_handler=on_pick
-        )
+    with _panel("network"):
+        StreamChart(model, source, on_pick=on_pick)
         Caption(CAPTIONS["network"])
 
 
-def firm_facts(
-    model: ClassroomEconomy, firm_id: int, history: pd.DataFrame | None = None
-) -> list[str]:
-    """Lines about a firm for the card: field, place, founding, title now, titles held
-    (`history`: its `firm_history`, when the caller has it already)."""
-    history = firm_history(model, firm_id) if history is None else history
-    pop = model.population
-    try:
-        firm = pop.firm(firm_id)
-        sector = model.params.population.sectors[firm.sector].name.replace("_", " ")
-        zone = "in a national high-tech zone" if firm.zone else "outside high-tech zones"
-        founded = firm.birth_quarter // 4
-        province = list(model.params.population.provinces)[firm.province]
-        place = f"{sector}, {province}, {zone}, founded {founded}"
-    except KeyError:
-        place = "this firm has left the pool"
-    lines = [place]
-    if len(history):
-        last = history.iloc[-1]
-        lines.append(
-            f"{last['quarter']}: {STATUS_LABELS[int(last['status'])]} — revenue "
-            f"{last['revenue'] * 4:,.1f} M yuan/yr, R&D stock {last['rd_stock']:,.1f} M yuan, "
-            f"{int(last['patents'])} invention patents, {int(last['customers'])} large customers"
-        )
-        titles = history.groupby("status", sort=False)["quarter"].first()
-        steps = [f"{STATUS_LABELS[int(s)]} from {q}" for s, q in titles.items()]
-        lines.append("Titles: " + ", ".join(steps))
-    return lines
+@solara.component
+def MapPanel(model: ClassroomEconomy) -> None:
+    """National little giants by province, or a note when the model has no provinces."""
+    source = solara.use_memo(lambda: Source(lambda: province_payload(model)), [model])
+    with _panel("map"):
+        if province_counts(model) is None:
+            solara.v.Html(
+                tag="p", children=[NO_PROVINCES], style_=TEXT_STYLE, class_="lg-no-provinces"
+            )
+        else:
+            StreamChart(model, source)
+            Caption(CAPTIONS["map"])
+
+
+def firm_html(model: ClassroomEconomy) -> str:
+    """The card's title line and facts about the followed firm, as of this quarter."""
+    firm_id = model.followed_firm_id
+    facts = firm_facts(model, firm_id, firm_history(model, firm_id))
+    return f"<h3 style='margin: 0;'>Firm card: firm {firm_id}</h3>" + "".join(map(paragraph, facts))
+
+
+def firm_payload(model: ClassroomEconomy) -> Payload:
+    """The followed firm's chart rows (replaced whole when another firm is followed)."""
+    firm_id = model.followed_firm_id
+    spec = streamed_spec(pictures.firm_chart, years(model))
+    rows = firm_series(firm_history(model, firm_id))
+    return Payload(spec, {"firm": rows}, {"firm": f"{id(model)}:{firm_id}"})
 
 
 @solara.component
 def FirmCard(model: ClassroomEconomy) -> None:
     """One firm's history: a clicked dot of the network, or a random supplier."""
-    update_counter.get()
-    followed_version.get()
-    firm_id = model.followed_firm_id
-
-    def follow_random() -> None:
-        model.follow_random_firm()
-        followed_version.value += 1
-
-    with solara.Column(gap="2px", style="padding: 4px 10px;", classes=["lg-firm"]):
-        with solara.Row(style="align-items: center;"):
-            solara.v.Html(tag="h3", children=[f"Firm card: firm {firm_id}"], style_="margin:0;")
-            solara.Button("Follow a random firm", on_click=follow_random, outlined=True)
-        # The lines sit in their own container: were they siblings of the picture, a change
-        # in their number would make Solara reuse the <img> widget as a <p> and lose a line.
-        history = firm_history(model, firm_id)
-        lines = [
-            solara.v.Html(tag="p", children=[line], style_=TEXT_STYLE)
-            for line in firm_facts(model, firm_id, history)
-        ]
-        solara.v.Html(tag="div", children=lines)
-        Picture(firm_figure(model, firm_id, history), f"history of firm {firm_id}")
+    source = solara.use_memo(lambda: Source(lambda: firm_payload(model)), [model])
+    render = solara.use_memo(lambda: lambda: firm_html(model), [model])
+    with _panel("firm"):
+        LiveBlock(model, render, "lg-firm-facts")
+        solara.Button("Follow a random firm", on_click=model.follow_random_firm, outlined=True)
+        StreamChart(model, source)
         Caption(CAPTIONS["firm"])
 
 
-PANELS = (
-    NowPanel,
-    LittleGiantsPanel,
-    SupplyPanel,
-    NetworkPanel,
-    InnovationPanel,
-    FinancePanel,
-    FirmCard,
-)
+PANELS = ("little_giants", "supply", "network", "map", "innovation", "finance", "firm")
 # Two columns on a wide screen, one on a narrow one; panels never overlap.
 PAGE_CSS = """
 .lg-dashboard { display: grid; gap: 12px; padding: 4px;
-  grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); align-items: start; }
-.lg-panel { border: 1px solid #ddd; border-radius: 6px; background: white; }
+  grid-template-columns: repeat(auto-fill, minmax(470px, 1fr)); align-items: start; }
+.lg-panel { border: 1px solid #ddd; border-radius: 6px; background: white; overflow: hidden; }
 """
 
 
 @solara.component
-def Dashboard(model: ClassroomEconomy) -> None:
-    """All panels of the page in a grid."""
+def Dashboard(model: ClassroomEconomy, requested: dict) -> None:
+    """All panels of the page in a grid. The grid is drawn once per run: after each
+    quarter only the charts' data and the text panels are updated."""
+    special = {"network": NetworkPanel, "map": MapPanel, "firm": FirmCard}
     with solara.Div(classes=["lg-dashboard"]):
-        for panel in PANELS:
+        with solara.Div(classes=["lg-panel"]):
+            NowPanel(model, requested)
+        for name in PANELS:
             with solara.Div(classes=["lg-panel"]):
-                panel(model)
+                if name in special:
+                    special[name](model)
+                else:
+                    ChartPanel(model, name)

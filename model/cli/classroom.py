@@ -6,6 +6,7 @@ the page's browser files once so the page works without internet.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import sys
@@ -34,6 +35,28 @@ def free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
+# What the page imports that only the `app` extra installs.
+APP_MODULES = ("solara", "altair", "mesa.visualization", "vl_convert")
+APP_MISSING = (
+    "the classroom page needs the app extra, which is not installed (missing: {}): "
+    "run `make app`, or `pip install -e '.[app]'` in this environment"
+)
+
+
+def require_app_extra() -> None:
+    """Stop with one line saying what to run when the page's packages are missing."""
+    missing = [name for name in APP_MODULES if not _importable(name)]
+    if missing:
+        raise ConfigError(APP_MISSING.format(", ".join(missing)))
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:  # a parent package is missing
+        return False
+
+
 def ensure_assets() -> None:
     """Fetch the page's browser files if any is missing (needs the npm registry once)."""
     from model.classroom.assets import AssetsError, fetch_packages, missing_packages
@@ -60,6 +83,7 @@ def serve_app(
     """
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port {port}: allowed 0 <= port <= 65535")
+    require_app_extra()
     os.environ.update(SERVER_ENVIRONMENT)
     ensure_assets()
     port = port or free_port(host)
@@ -80,6 +104,7 @@ def app_assets() -> None:
 
     Example: littlegiants app-assets   (once, while online; make test does it for you)
     """
+    require_app_extra()
     from model.classroom.assets import cache_dir
 
     ensure_assets()

@@ -65,18 +65,12 @@ class Economy(mesa.Model):
         self.buyers = LargeFirms(params, self.rng)
         self.links = Links(len(self.buyers))
         self.large_firms = [LargeFirm(self, i) for i in range(len(self.buyers))]
-        self.government = Government(self, params.certification)
-        finance_params = params.finance
-        self.bank = Bank(
-            self, finance_params.bank, finance_params.ip_pledge, finance_params.relending
-        )
-        self.exchanges = Exchanges(self, finance_params.listing, params.scale)
-        self.vc = VentureCapital(self, params.finance.vc, params.scale)
-        self.guidance_fund = GuidanceFund(self, params.finance.guidance_fund, params.scale)
-        fiscal = params.fiscal
-        self.programmes = [
-            FiscalProgramme(self, p, params.scale, fiscal.support_scale) for p in fiscal.programmes
-        ]
+        self.government = Government(self)
+        self.bank = Bank(self)
+        self.exchanges = Exchanges(self)
+        self.vc = VentureCapital(self)
+        self.guidance_fund = GuidanceFund(self)
+        self.programmes = [FiscalProgramme(self, i) for i in range(len(params.fiscal.programmes))]
         self.policy = Policy(self)
         self.last_certified = None
         certification.initial_lists(self)
@@ -105,6 +99,17 @@ class Economy(mesa.Model):
         )
         list_largest(population, founded, self.params.finance.listing.initial_listed_share)
         return population
+
+    def reconfigure(self, params: Params) -> None:
+        """Carry on with new parameters (a lever moved mid-run): every agent re-takes
+        its rules from them. The event schedule is the caller's to re-plan."""
+        if len(params.fiscal.programmes) != len(self.programmes):
+            raise ValueError("the number of fiscal programmes cannot change during a run")
+        self.params = params
+        for agent in (self.government, self.bank, self.exchanges, self.vc, self.guidance_fund):
+            agent.configure(params)
+        for programme in self.programmes:
+            programme.configure(params)
 
     @property
     def year(self) -> int:

@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from model.calendar import parse_quarter
+from model.params import Params
 from model.params.listing import Board, ListingParams, StandardSet
 from model.simulation.population import NATIONAL, Population
 
@@ -62,15 +63,20 @@ def passes_board(pop: Population, board: Board, rules: ListingParams) -> np.ndar
 class Exchanges(mesa.Agent):
     """STAR, ChiNext and the Beijing Stock Exchange (or the boards a scenario names)."""
 
-    def __init__(self, model: Economy, rules: ListingParams, scale: float) -> None:
+    def __init__(self, model: Economy) -> None:
         super().__init__(model)
-        self.rules, self.scale = rules, scale
-        self.opens = [parse_quarter(b.opens) for b in rules.boards]
-        self.tightenings = sorted(
-            (parse_quarter(t.quarter), t.capacity_scale) for t in rules.tightenings
-        )
+        self.configure(model.params)
         self.proceeds = 0.0
-        self.listings = np.zeros(len(rules.boards), dtype=np.int64)
+        self.listings = np.zeros(len(self.rules.boards), dtype=np.int64)
+
+    def configure(self, params: Params) -> None:
+        """Take the boards, their opening quarters and the tightenings from the parameters."""
+        self.rules: ListingParams = params.finance.listing
+        self.scale = params.scale
+        self.opens = [parse_quarter(b.opens) for b in self.rules.boards]
+        self.tightenings = sorted(
+            (parse_quarter(t.quarter), t.capacity_scale) for t in self.rules.tightenings
+        )
 
     def pace(self, quarter: int) -> float:
         """The review pace in force: the latest tightening's scale (1 before any)."""

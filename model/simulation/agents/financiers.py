@@ -12,8 +12,8 @@ import mesa
 import numpy as np
 
 from model.calendar import parse_quarter
+from model.params import Params
 from model.params.equity import GuidanceFundParams, VentureParams
-from model.params.finance import BankParams, IpPledgeParams, RelendingParams
 from model.simulation.population import INNOVATIVE, PROVINCIAL, Population, RowView
 
 if TYPE_CHECKING:
@@ -24,14 +24,19 @@ class Bank(mesa.Agent):
     """Commercial banks: credit bounded by collateral, debt ratio and cash flow; the
     title raises the limit; re-lending quotas raise it for listed technology SMEs."""
 
-    def __init__(
-        self, model: Economy, bank: BankParams, ip: IpPledgeParams, relending: RelendingParams
-    ) -> None:
+    def __init__(self, model: Economy) -> None:
         super().__init__(model)
-        self.rules, self.ip_rules, self.relending = bank, ip, relending
-        self.quotas = sorted((parse_quarter(p.start), p.quota_myuan) for p in relending.programmes)
+        self.configure(model.params)
         self.relent = 0.0  # re-lending-funded loans outstanding, M yuan (run scale)
         self.paid = self.ip_paid = self.relending_paid = 0.0
+
+    def configure(self, params: Params) -> None:
+        """Take the lending rules from the parameters (at build, and when they change)."""
+        money = params.finance
+        self.rules, self.ip_rules, self.relending = money.bank, money.ip_pledge, money.relending
+        self.quotas = sorted(
+            (parse_quarter(p.start), p.quota_myuan) for p in money.relending.programmes
+        )
 
     def quota_room(self, quarter: int, scale: float) -> float:
         """Re-lending money still available to the pool this quarter, M yuan."""
@@ -90,11 +95,15 @@ class Bank(mesa.Agent):
 class VentureCapital(mesa.Agent):
     """Private VC/PE: rounds for capable firms, certification and zones as signals."""
 
-    def __init__(self, model: Economy, rules: VentureParams, scale: float) -> None:
+    def __init__(self, model: Economy) -> None:
         super().__init__(model)
-        self.rules = rules
-        self.quarterly_capacity = rules.annual_capacity_myuan * scale / 4.0
+        self.configure(model.params)
         self.paid = 0.0
+
+    def configure(self, params: Params) -> None:
+        """Take the investment rules and the quarter's capacity from the parameters."""
+        self.rules: VentureParams = params.finance.vc
+        self.quarterly_capacity = self.rules.annual_capacity_myuan * params.scale / 4.0
 
     def round_chance(self, pop: Population | RowView) -> np.ndarray:
         """Chance of closing a round this quarter (base rate at capability 0.5)."""
@@ -134,12 +143,16 @@ class GuidanceFund(mesa.Agent):
     it (the private money is not spent elsewhere this quarter).
     """
 
-    def __init__(self, model: Economy, rules: GuidanceFundParams, scale: float) -> None:
+    def __init__(self, model: Economy) -> None:
         super().__init__(model)
-        self.rules = rules
-        self.quarterly_budget = rules.annual_budget_myuan * scale / 4.0
+        self.configure(model.params)
         self.paid = 0.0
         self.crowded_in = 0.0
+
+    def configure(self, params: Params) -> None:
+        """Take the fund rules and the quarter's budget from the parameters."""
+        self.rules: GuidanceFundParams = params.finance.guidance_fund
+        self.quarterly_budget = self.rules.annual_budget_myuan * params.scale / 4.0
 
     def targets(self, pop: Population) -> np.ndarray:
         """Mask of firms the funds may back: capable, unlisted, strategic."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from model.params import Params
 from model.params.policy import FiscalProgramme as ProgrammeParams
 from model.simulation.population import NATIONAL, Population
 from model.simulation.rules import revenue_growth
@@ -28,16 +29,20 @@ def development_potential(pop: Population) -> np.ndarray:
 class FiscalProgramme(mesa.Agent):
     """A central key-little-giant programme: yearly batches, awards paid quarterly."""
 
-    def __init__(
-        self, model: Economy, rules: ProgrammeParams, scale: float, support_scale: float = 1.0
-    ) -> None:
+    def __init__(self, model: Economy, index: int) -> None:
         super().__init__(model)
-        self.rules = rules
-        # A larger support scale pays each selected firm more, not more firms.
-        self.support_scale = support_scale
-        self.expected_batch = rules.batch_budget_myuan * scale / max(rules.award_myuan, 1e-9)
+        self.index = index  # position in params.fiscal.programmes
+        self.configure(model.params)
         self.selected = 0
         self.selection_share = 0.0  # last batch over eligible firms: what firms expect
+
+    def configure(self, params: Params) -> None:
+        """Take this programme's rules, the support scale and the expected batch."""
+        self.rules: ProgrammeParams = params.fiscal.programmes[self.index]
+        # A larger support scale pays each selected firm more, not more firms.
+        self.support_scale = params.fiscal.support_scale
+        award = max(self.rules.award_myuan, 1e-9)
+        self.expected_batch = self.rules.batch_budget_myuan * params.scale / award
 
     def runs_batch(self, year: int) -> bool:
         """Whether the programme names a batch this year."""

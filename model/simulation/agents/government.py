@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from model.params import Params
 from model.params.certification import Awareness, CertificationParams
 from model.simulation.population import INNOVATIVE, NATIONAL, PROVINCIAL
 
@@ -29,9 +30,9 @@ COUNTERS = (
 class Government(mesa.Agent):
     """MIIT and the provinces: run the lists; firms' willingness to apply diffuses (Bass)."""
 
-    def __init__(self, model: Economy, rules: CertificationParams) -> None:
+    def __init__(self, model: Economy) -> None:
         super().__init__(model)
-        self.rules = rules
+        self.configure(model.params)
         self.awareness = {level: self._awareness(level).initial for level in LEVELS}
         # Application cost relative to its parameter (campaigns that organise and pay
         # for the paperwork lower it).
@@ -41,6 +42,10 @@ class Government(mesa.Agent):
         self.counts = dict.fromkeys(COUNTERS, 0.0)
         # Firms meeting the national tests on this year's accounts (set each Q1).
         self.qualifying_national = 0
+
+    def configure(self, params: Params) -> None:
+        """Take the certification rules from the parameters."""
+        self.rules: CertificationParams = params.certification
 
     def _awareness(self, level: str) -> Awareness:
         return getattr(self.rules, level).awareness

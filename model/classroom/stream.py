@@ -1,0 +1,138 @@
+"""A Vega-Lite chart in the browser that takes new rows without being redrawn whole.
+
+`VegaStream` embeds its `spec` once (vega-embed, from the page's own files: see
+`model.classroom.assets`); when `datasets` grows, only the new rows are inserted
+into Vega's dataflow. A data set whose `generation` key changes is replaced whole
+(a reset, a twin forked, another firm followed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ipyvuetify
+import solara
+import traitlets
+
+from model.classroom.assets import VEGA_VERSIONS
+
+TEMPLATE = Path(__file__).with_name("stream.vue")
+
+
+class VegaStream(ipyvuetify.VuetifyTemplate):
+    """A Vega-Lite chart whose named data sets stream in from Python."""
+
+    template_file = str(TEMPLATE)
+    spec = traitlets.Dict().tag(sync=True)
+    datasets = traitlets.Dict().tag(sync=True)  # name -> columns (equal-length lists)
+    generation = traitlets.Dict().tag(sync=True)  # name -> key; a new key replaces the set
+    versions = traitlets.Dict(VEGA_VERSIONS).tag(sync=True)
+    clickable = traitlets.Bool(False).tag(sync=True)
+    on_pick = traitlets.Callable(None, allow_none=True)
+
+    def vue_pick(self, datum: dict) -> None:
+        """Called by the browser with the clicked mark's data row."""
+        if self.on_pick is not None:
+            self.on_pick(datum)
+
+
+@dataclass(eq=False)
+class Payload:
+    """What one chart shows: its spec, its data sets and their generation keys."""
+
+    spec: dict[str, Any]
+    datasets: dict[str, dict[str, list]]
+    generation: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Source:
+    """Where a chart gets its payload after each quarter: a function of nothing.
+
+    An opaque object on purpose: Solara walks a component's arguments for child
+    elements, and walking thousands of numbers at every quarter cost more than
+    drawing them.
+    """
+
+    payload: Callable[[], Payload]
+
+
+def push(widget: VegaStream, payload: Payload) -> None:
+    """Give the widget the payload in one message (the spec only when it is new)."""
+    with widget.hold_sync():
+        if widget.spec is not payload.spec:
+            widget.spec = payload.spec
+        widget.generation = {k: str(v) for k, v in payload.generation.items()}
+        widget.datasets = payload.datasets
+
+
+def use_observer(
+    model: Any, element: Any, update: Callable[[Any], None], dependencies: list
+) -> None:
+    """Call `update(widget)` with the element's widget now and whenever the economy
+    tells the page (after each quarter, a slider move, a twin forked); stop when the
+    component goes or the model changes.
+
+    No re-render: the page's components are drawn once per run, and a render of the
+    page at every quarter cost more than the quarter itself."""
+
+    def observe() -> Callable[[], None]:
+        widget = solara.get_widget(element)  # only found while Solara renders
+
+        def observer() -> None:
+            update(widget)
+
+        model.page_observers.append(observer)
+        observer()
+        return lambda: model.page_observers.remove(observer)
+
+    solara.use_effect(observe, [model, *dependencies])
+
+
+@solara.component
+def StreamChart(model: Any, source: Source, on_pick: Callable[[dict], None] | None = None):
+    """A streamed chart: the widget is made once; whenever the economy tells the page,
+    the source's payload is pushed into it."""
+    element = VegaStream.element(clickable=on_pick is not None, on_pick=on_pick)
+    use_observer(model, element, lambda widget: push(widget, source.payload()), [source])
+    return element
+
+
+class LiveText(ipyvuetify.VuetifyTemplate):
+    """A block of text that Python replaces whole (`html`, already escaped)."""
+
+    template = traitlets.Unicode(
+        "<template><div :class='css_class' :style='css_style' v-html='html'></div></template>"
+    ).tag(sync=True)
+    html = traitlets.Unicode("").tag(sync=True)
+    css_class = traitlets.Unicode("").tag(sync=True)
+    css_style = traitlets.Unicode("").tag(sync=True)
+
+
+@solara.component
+def LiveBlock(model: Any, render: Callable[[], str], css_class: str = "", css_style: str = ""):
+    """A block of text whose html is `render()`, replaced whenever the economy tells
+    the page (the element is the component's root, so its widget can be found)."""
+    element = LiveText.element(css_class=css_class, css_style=css_style)
+
+    def update(widget: LiveText) -> None:
+        widget.html = render()
+
+    use_observer(model, element, update, [render])
+    return element
+
+
+# Lay the chart out again when data arrives: a chart embedded before its first rows
+# has no extent on its value axis, and would otherwise stay zero pixels wide.
+AUTOSIZE = {"type": "pad", "resize": True}
+
+
+@cache
+def streamed_spec(build: Callable[..., Any], *arguments: Any) -> dict[str, Any]:
+    """The Vega-Lite dict of `build(*arguments)` (an Altair chart), sized again
+    whenever its data changes; built once per arguments and shared, never changed."""
+    return {**build(*arguments).to_dict(), "autosize": AUTOSIZE}
