@@ -34,7 +34,8 @@ class FiscalProgramme(mesa.Agent):
         self.index = index  # position in params.fiscal.programmes
         self.configure(model.params)
         self.selected = 0
-        self.selection_share = 0.0  # last batch over eligible firms: what firms expect
+        # Last batch over eligible firms, what firms expect (None before the first batch).
+        self.selection_share: float | None = None
 
     def configure(self, params: Params) -> None:
         """Take this programme's rules, the support scale and the expected batch."""
@@ -82,5 +83,7 @@ class FiscalProgramme(mesa.Agent):
         little giants there are), while the programme is announced and still runs."""
         if not self.rules.first_batch_year <= year <= self.rules.last_batch_year:
             return 0.0
-        chance = self.selection_share or min(self.expected_batch / max(national_firms, 1), 1.0)
+        chance = self.selection_share
+        if chance is None:
+            chance = min(self.expected_batch / max(national_firms, 1), 1.0)
         return self.support_scale * self.rules.award_myuan * chance
