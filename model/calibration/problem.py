@@ -107,8 +107,12 @@ class Simulator:
     def __call__(self, parameter: Mapping[str, float]) -> dict[str, float]:
         """Run every seed; the misses of the mean model value of each target."""
         params = self.params_for(parameter)
-        runs = np.array([model_moments(simulate(params, seed), self.targets) for seed in self.seeds])
-        return {t.label: t.error(float(m)) for t, m in zip(self.targets, runs.mean(axis=0), strict=True)}
+        runs = np.array(
+            [model_moments(simulate(params, seed), self.targets) for seed in self.seeds]
+        )
+        return {
+            t.label: t.error(float(m)) for t, m in zip(self.targets, runs.mean(axis=0), strict=True)
+        }
 
 
 def simulator(spec: CalibrationSpec, base: Params, targets: Sequence[FitTarget]) -> Simulator:

@@ -82,6 +82,7 @@ class SeededSampler(Sampler):
         self.jobs_in_flight = max(1, jobs_in_flight)
         self.on_progress = on_progress
         self.seconds: dict[int, list[float]] = {}  # generation -> seconds of each kept job
+        self.wall_seconds: dict[int, float] = {}  # generation -> wall time of its sampling
         self.wasted_jobs = 0  # evaluated beyond the n-th acceptance (discarded)
 
     def sample_until_n_accepted(
@@ -91,10 +92,11 @@ class SeededSampler(Sampler):
         t: int,
         *,
         max_eval: float = np.inf,
-        all_accepted: bool = False,  # noqa: ARG002 - every job is counted the same way
-        ana_vars: Any = None,  # noqa: ARG002
+        all_accepted: bool = False,
+        ana_vars: Any = None,
     ):
         """The particles of jobs 0..k, k being the job of the n-th acceptance."""
+        started = time.perf_counter()
         payload = cloudpickle.dumps(simulate_one)
         results: dict[int, tuple[Any, float]] = {}
         running: dict[int, Any] = {}
@@ -123,6 +125,7 @@ class SeededSampler(Sampler):
         self.wasted_jobs += len(results) + len(running) - (last + 1)
         sample = self._sample(results, last, t)
         sample.ok = cutoff is not None  # False: max_eval ran out before n acceptances
+        self.wall_seconds[t] = time.perf_counter() - started
         return sample
 
     def _sample(self, results: dict[int, tuple[Any, float]], last: int, t: int):

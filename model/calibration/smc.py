@@ -33,12 +33,12 @@ from model.calibration.problem import (
     simulator,
 )
 from model.calibration.sampler import SAMPLER_STREAM, SeededSampler
-from model.calibration.spec import CalibrationSpec
+from model.calibration.spec import CalibrationSpec, typed_values
 from model.errors import ConfigError
 from model.evidence.posterior import Posterior
 from model.io import write_text
 from model.params import Params
-from model.params.loading import load_scenario
+from model.params.loading import load_scenario, with_changes
 
 HISTORY_FILE, STATE_FILE = "abc.db", "calibration.json"
 MAIN_STREAM = 0  # spawn-key of the main process's own (unused, but seeded) draws
@@ -56,7 +56,13 @@ class Generation:
 
 
 def fingerprint(spec: CalibrationSpec, targets: Sequence[FitTarget], base: Params) -> str:
-    """What the particles depend on; generations, min_epsilon and the budget may change."""
+    """What the particles depend on; generations, min_epsilon and the budget may change.
+
+    The base scenario counts without its values of the free parameters (every particle
+    sets them), so writing calibrated.toml, which the baseline extends, keeps the
+    history resumable.
+    """
+    base = with_changes(base, typed_values(base, {p.name: p.low for p in spec.parameters}))
     content = json.dumps(
         [
             spec.model_dump(
@@ -129,8 +135,7 @@ def finished(history: pyabc.History, spec: CalibrationSpec) -> bool:
         return False
     last = history.get_all_populations().iloc[-1]
     return bool(
-        last["epsilon"] <= spec.min_epsilon
-        or history.total_nr_simulations >= spec.max_evaluations
+        last["epsilon"] <= spec.min_epsilon or history.total_nr_simulations >= spec.max_evaluations
     )
 
 
@@ -153,24 +158,49 @@ class seeded_global_state:
 
 
 def check_state(out_dir: Path, expected: str) -> None:
-    """Refuse a history made for another calibration; record the fingerprint if new."""
-    state_path, history_path = out_dir / STATE_FILE, out_dir / HISTORY_FILE
-    if state_path.exists():
-        try:
-            found = json.loads(state_path.read_text(encoding="utf-8")).get("fingerprint")
-        except (OSError, ValueError, AttributeError):
-            found = None
-        if found != expected and history_path.exists():
-            raise ConfigError(
-                f"{history_path}: history of a different calibration (scenario, scale, "
-                "seeds, targets, priors or population size changed); pass --fresh to "
-                "start over or --out to write elsewhere"
-            )
-    elif history_path.exists():
+    """Refuse a history made for another calibration; start a fresh state if none."""
+    history_path = out_dir / HISTORY_FILE
+    if not history_path.exists():
+        write_text(out_dir / STATE_FILE, json.dumps({"fingerprint": expected}, indent=1) + "\n")
+        return
+    found = read_state(out_dir).get("fingerprint")
+    if found is None:
         raise ConfigError(
             f"{history_path}: a history without its {STATE_FILE}; pass --fresh to start over"
         )
-    write_text(state_path, json.dumps({"fingerprint": expected}, indent=1) + "\n")
+    if found != expected:
+        raise ConfigError(
+            f"{history_path}: history of a different calibration (scenario, scale, seeds, "
+            "targets, priors or population size changed); pass --fresh to start over or "
+            "--out to write elsewhere"
+        )
+
+
+def read_state(out_dir: Path) -> dict:
+    """calibration.json: the fingerprint, timings per generation, what the check ran for."""
+    try:
+        return json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def update_state(out_dir: Path, **entries: object) -> None:
+    """Merge `entries` into calibration.json (written atomically)."""
+    state = read_state(out_dir) | entries
+    write_text(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n")
+
+
+def record_timings(out_dir: Path, sampler: SeededSampler) -> dict[str, dict[str, float]]:
+    """Add this invocation's generations to the timings in calibration.json; all of them."""
+    timings = dict(read_state(out_dir).get("timings", {}))
+    for t, seconds in sampler.seconds.items():
+        timings[str(t)] = {
+            "evaluations": len(seconds),
+            "core_seconds": float(sum(seconds)),
+            "wall_seconds": float(sampler.wall_seconds.get(t, 0.0)),
+        }
+    update_state(out_dir, timings=timings)
+    return timings
 
 
 def discard(out_dir: Path) -> None:
@@ -198,7 +228,9 @@ def last_posterior(history: pyabc.History, spec: CalibrationSpec) -> tuple[Poste
     """The last generation's weighted particles (spec order) and their distances."""
     particles = history.get_population(t=history.max_t).particles
     names = [p.name for p in spec.parameters]
-    values = pd.DataFrame([[float(p.parameter[n]) for n in names] for p in particles], columns=names)
+    values = pd.DataFrame(
+        [[float(p.parameter[n]) for n in names] for p in particles], columns=names
+    )
     weights = np.array([p.weight for p in particles], float)
     distances = np.array([p.distance for p in particles], float)
     return Posterior(values, weights / weights.sum()), distances
