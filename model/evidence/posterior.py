@@ -54,7 +54,9 @@ class Posterior:
 def weighted_quantiles(
     values: np.ndarray, weights: np.ndarray, probabilities: list[float]
 ) -> list[float]:
-    """Quantiles of a weighted sample (each point at the middle of its weight's step)."""
+    """Quantiles of a weighted sample (each point at the middle of its weight's step;
+    points of zero weight take no part)."""
+    values, weights = values[weights > 0], weights[weights > 0]
     order = np.argsort(values, kind="stable")
     sorted_values, sorted_weights = values[order], weights[order] / weights.sum()
     positions = np.cumsum(sorted_weights) - sorted_weights / 2
