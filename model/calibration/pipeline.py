@@ -23,7 +23,7 @@ from model.calibration.problem import fit_targets, simulator
 from model.calibration.report import RunFacts, scenario_toml, write_calibration_report
 from model.calibration.sampler import SeededSampler
 from model.calibration.smc import (
-    generations,
+    finished_generations,
     last_posterior,
     read_state,
     record_timings,
@@ -57,12 +57,14 @@ def calibrate(
     command: str,
     write_scenario: bool = True,
     on_run: Callable[[], None] | None = None,
+    generations: int | None = None,
 ) -> Calibrated:
-    """Run or resume ABC-SMC, then write the posterior, the check, the report and the
-    calibrated scenario (`on_run` is called after each check run)."""
+    """Run or resume ABC-SMC (up to `generations`, default the spec's), then write the
+    posterior, the check, the report and the calibrated scenario (`on_run` is called
+    after each check run)."""
     base = load_scenario(spec.scenario)
     targets = fit_targets(spec)
-    history = run_abc(spec, out_dir, sampler, targets, base)
+    history = run_abc(spec, out_dir, sampler, targets, base, generations)
     timings = record_timings(out_dir, sampler)
     posterior, distances = last_posterior(history, spec)
     write_parquet(out_dir / "posterior.parquet", posterior_table(posterior, distances))
@@ -72,7 +74,7 @@ def calibrate(
     evaluations = sum(int(t["evaluations"]) for t in timings.values())
     facts = RunFacts(
         command=command,
-        generations=generations(history),
+        generations=finished_generations(history),
         evaluations=evaluations,
         seconds_per_evaluation=sum(t["core_seconds"] for t in timings.values())
         / max(evaluations, 1),

@@ -209,7 +209,7 @@ def discard(out_dir: Path) -> None:
         (out_dir / name).unlink(missing_ok=True)
 
 
-def generations(history: pyabc.History) -> list[Generation]:
+def finished_generations(history: pyabc.History) -> list[Generation]:
     """Every finished generation of the history, in order."""
     rows = []
     for _, row in history.get_all_populations().iterrows():

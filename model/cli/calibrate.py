@@ -15,6 +15,7 @@ from rich.progress import Progress, TextColumn
 
 from model.cli import app
 from model.cli.common import console, default_workers, progress_bar, progress_columns
+from model.errors import ConfigError
 
 JOBS_PER_WORKER = 2  # jobs queued per worker, so none waits while results come back
 
@@ -34,6 +35,10 @@ def calibrate(
         str | None, typer.Option(help="Address of a running Dask scheduler, tcp://host:8786")
     ] = None,
     fresh: Annotated[bool, typer.Option(help="Discard the history and start over")] = False,
+    generations: Annotated[
+        int | None,
+        typer.Option(help="Stop after this many generations [default: the spec's]; resumable"),
+    ] = None,
     write_scenario: Annotated[
         bool, typer.Option(help="Write the calibrated scenario and its posterior sample")
     ] = True,
@@ -49,6 +54,11 @@ def calibrate(
     from model.calibration.spec import load_spec
 
     spec = load_spec(spec_file)
+    if generations is not None and not 1 <= generations <= spec.generations:
+        raise ConfigError(
+            f"--generations {generations}: allowed 1 <= generations <= {spec.generations} "
+            f"(the spec's 'generations' in {spec_file})"
+        )
     if fresh:
         discard(out)
     count = workers or default_workers()
@@ -58,7 +68,9 @@ def calibrate(
         with _generation_progress(spec.population_size) as on_progress:
             sampler = SeededSampler(executor, spec.base_seed, slots, on_progress)
             with progress_bar("posterior predictive check", check_run_count(spec)) as advance:
-                result = run_pipeline(spec, out, sampler, command, write_scenario, advance)
+                result = run_pipeline(
+                    spec, out, sampler, command, write_scenario, advance, generations
+                )
     identified = sum(s.identified for s in result.summaries)
     console.print(
         f"{identified} of {len(result.summaries)} parameters identified; "
