@@ -11,9 +11,9 @@ variance into seed noise within a draw and parameter uncertainty between draws:
 
 An effect is distinguishable from seed noise when the 95% confidence interval of its
 mean from seed noise alone excludes zero, and distinguishable under both when the
-95% interval with the parameter variance added (effect +- 1.96 sqrt(s2_param +
-s2_seed / (D S))) does: every plausible world, not only the calibrated one, agrees
-on its sign.
+95% interval with the parameter variance added (effect +- t sqrt(s2_param +
+s2_seed / (D S)), t of D (S - 1) degrees of freedom) does: every plausible world,
+not only the calibrated one, agrees on its sign.
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from model.comparison.compare import CONFIDENCE, paired_differences
 from model.params import Params
 from model.params.loading import read_dotted, with_changes
 from model.simulation.runner import run_jobs, simulate
-
-Z = stats.norm.ppf(0.5 + CONFIDENCE / 2)
 
 
 def with_draw(params: Params, draw: Mapping[str, float], calibrated: Params) -> Params:
@@ -78,9 +76,10 @@ def decompose(differences: np.ndarray) -> dict[str, float]:
     between = float(differences.mean(axis=1).var(ddof=1))
     parameter_variance = max(0.0, between - seed_variance / seeds)
     effect = float(differences.mean())
-    seed_half = stats.t.ppf(0.5 + CONFIDENCE / 2, draws * (seeds - 1))
-    seed_half *= np.sqrt(seed_variance / (draws * seeds))
-    both_half = Z * np.sqrt(parameter_variance + seed_variance / (draws * seeds))
+    # The same t quantile for both, so they coincide when the parameters add nothing.
+    quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, draws * (seeds - 1))
+    seed_half = quantile * np.sqrt(seed_variance / (draws * seeds))
+    both_half = quantile * np.sqrt(parameter_variance + seed_variance / (draws * seeds))
     return {
         "effect": effect,
         "total_variance": float(differences.var(ddof=1)),
