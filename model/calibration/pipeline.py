@@ -71,14 +71,18 @@ def calibrate(
     summaries, point = summarise(spec, posterior), point_estimate(posterior)
     model = simulator(spec, base, targets)
     predictive = _predictive(spec, out_dir, history.max_t, posterior, model, sampler, on_run)
-    evaluations = sum(int(t["evaluations"]) for t in timings.values())
+    # Counts and wall times from pyabc's history (every invocation, interrupted ones too);
+    # core seconds per evaluation only where this tool recorded them.
+    table = history.get_all_populations()
+    evaluations = int(table["samples"].sum())
+    recorded = sum(int(t["evaluations"]) for t in timings.values())
+    core = sum(t["core_seconds"] for t in timings.values()) / recorded if recorded else None
     facts = RunFacts(
         command=command,
         generations=finished_generations(history),
         evaluations=evaluations,
-        seconds_per_evaluation=sum(t["core_seconds"] for t in timings.values())
-        / max(evaluations, 1),
-        wall_minutes=sum(t["wall_seconds"] for t in timings.values()) / 60.0,
+        seconds_per_evaluation=core,
+        wall_minutes=float(table["wall_time"].fillna(0).sum()) / 60.0,
     )
     report = write_calibration_report(out_dir, spec, posterior, summaries, predictive, facts)
     if write_scenario:

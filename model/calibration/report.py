@@ -34,7 +34,7 @@ class RunFacts:
     command: str
     generations: Sequence[Generation]
     evaluations: int
-    seconds_per_evaluation: float  # one particle (all its seeds), on one core
+    seconds_per_evaluation: float | None  # one particle (all its seeds), one core
     wall_minutes: float  # wall time of the generations, over every invocation
 
 
@@ -48,7 +48,7 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
     lines = [
         "# Calibrated behavioural parameters; generated, do not edit by hand.",
         f"# Command: {facts.command}",
-        f"# ABC-SMC (pyabc): generation {last.t} of {len(facts.generations)}, epsilon "
+        f"# ABC-SMC (pyabc): last generation {last.t} ({len(facts.generations)} in all), epsilon "
         f"{last.epsilon:.4g} (tolerance units, adaptive scale), {facts.evaluations} evaluations,",
         f"# scale {spec.scale}, {spec.seeds} seeds per particle (base seed {spec.base_seed}). "
         "Values: weighted posterior medians;",
@@ -61,6 +61,14 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
         lines += ["", f"[{section}]"] if section else [""]
         lines += [f"{key} = {_literal(value)}" for key, value in sorted(values.items())]
     return "\n".join(lines) + "\n"
+
+
+def _cost(facts: RunFacts) -> str:
+    wall = 60 * facts.wall_minutes / max(facts.evaluations, 1)
+    text = f"{wall:.1f} s of wall time per evaluation"
+    if facts.seconds_per_evaluation is not None:
+        text += f" ({facts.seconds_per_evaluation:.2f} s on one worker)"
+    return text
 
 
 def _literal(value: float) -> str:
@@ -188,8 +196,8 @@ def write_calibration_report(
         f"ABC-SMC with pyabc: {len(facts.generations)} generations of {spec.population_size} "
         f"particles, {facts.evaluations} evaluations ({spec.seeds} seeds each at scale "
         f"{spec.scale}, the same seeds for every particle), "
-        f"{facts.seconds_per_evaluation:.2f} s per evaluation on one core, "
-        f"{facts.wall_minutes:.1f} min of sampling in all. Command: `{facts.command}`.",
+        f"{_cost(facts)}, {facts.wall_minutes:.1f} min of sampling (wall) in all. "
+        f"Command: `{facts.command}`.",
         "",
         markdown_table(
             ["generation", "epsilon", "evaluations", "acceptance", "ESS"],

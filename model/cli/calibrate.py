@@ -74,7 +74,7 @@ def calibrate(
     identified = sum(s.identified for s in result.summaries)
     console.print(
         f"{identified} of {len(result.summaries)} parameters identified; "
-        f"{result.facts.evaluations} evaluations, {result.facts.seconds_per_evaluation:.2f} s each"
+        f"{result.facts.evaluations} evaluations in {result.facts.wall_minutes:.1f} min of sampling"
     )
     if write_scenario:
         console.print(f"[green]wrote[/] {spec.output} and {spec.posterior_output}")
