@@ -91,10 +91,9 @@ fuzz: $(VENV)/.dev
 benchmark: $(VENV)/.dev
 	$(VENV)/bin/python experiments/benchmark.py
 
-# Two stages: a wide search, then a refinement around its estimates (see the TOML files).
+# ABC-SMC in one stage (experiments/calibration.toml); rerunning resumes runs/calibration.
 calibrate: $(VENV)/.installed
-	$(VENV)/bin/littlegiants calibrate experiments/calibration.toml --out runs/calibration_stage1
-	$(VENV)/bin/littlegiants calibrate experiments/calibration_refine.toml --out runs/calibration
+	$(VENV)/bin/littlegiants calibrate experiments/calibration.toml --out runs/calibration
 
 validate: $(VENV)/.installed
 	$(VENV)/bin/littlegiants validate baseline --seeds 5 --overwrite

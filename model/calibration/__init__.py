@@ -1,1 +1,1 @@
-"""Fitting the free parameters to the observed targets: spec, search, store, report."""
+"""Calibration by ABC-SMC (pyabc): spec, problem, seeded sampler, history, posterior, report."""

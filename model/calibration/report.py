@@ -1,37 +1,59 @@
-"""Calibration outputs: the calibrated scenario file and the report (fit, convergence,
-posteriors, profiles, identifiability)."""
+"""Calibration outputs: the calibrated scenario file and the report (generations, priors
+and posteriors, identification, correlations, the posterior predictive check)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.calibration.search import Evaluator, best, posterior
+from model.calibration.problem import prior_variable
+from model.calibration.smc import Generation
 from model.calibration.spec import CalibrationSpec
-from model.calibration.store import Evaluation
+from model.calibration.summary import (
+    IDENTIFIED_RATIO,
+    STRONG_CORRELATION,
+    ParameterSummary,
+    strong_pairs,
+)
 from model.evidence.observed import fit_table
+from model.evidence.posterior import Posterior, weighted_correlations
 from model.io import write_text
 from model.reports import charts
 from model.reports.report import fit_markdown, markdown_table
 
-PINNED_SHARE = 0.5  # accepted 5-95% range below this share of the bounds: pinned down
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the header of the scenario file and the report say about the run."""
+
+    command: str
+    generations: Sequence[Generation]
+    evaluations: int
+    seconds_per_evaluation: float | None  # one particle (all its seeds), one core
+    wall_minutes: float  # wall time of the generations, over every invocation
 
 
-def scenario_toml(spec: CalibrationSpec, chosen: Evaluation, command: str) -> str:
-    """A scenario file holding the calibrated values as nested tables."""
+def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFacts) -> str:
+    """A scenario file holding the posterior medians as nested tables."""
     tables: dict[str, dict[str, float]] = {}
-    for name, value in chosen.values.items():
+    for name, value in point.items():
         section, _, key = name.rpartition(".")
         tables.setdefault(section, {})[key] = value
+    last = facts.generations[-1]
     lines = [
         "# Calibrated behavioural parameters; generated, do not edit by hand.",
-        f"# Command: {command}",
-        f"# Loss {chosen.loss:.4f} at evaluation {chosen.index} of {spec.budget} "
-        f"(scale {spec.scale}, {spec.seeds} seeds). baseline.toml extends this file.",
+        f"# Command: {facts.command}",
+        f"# ABC-SMC (pyabc): last generation {last.t} ({len(facts.generations)} in all), epsilon "
+        f"{last.epsilon:.4g} (tolerance units, adaptive scale), {facts.evaluations} evaluations,",
+        f"# scale {spec.scale}, {spec.seeds} seeds per particle (base seed {spec.base_seed}). "
+        "Values: weighted posterior medians;",
+        f"# the posterior sample is {Path(spec.posterior_output).name}. "
+        "baseline.toml extends this file.",
         'name = "calibrated"',
         'description = "Behavioural parameters fitted to the observed 2021-25 facts."',
     ]
@@ -41,143 +63,179 @@ def scenario_toml(spec: CalibrationSpec, chosen: Evaluation, command: str) -> st
     return "\n".join(lines) + "\n"
 
 
+def _cost(facts: RunFacts) -> str:
+    wall = 60 * facts.wall_minutes / max(facts.evaluations, 1)
+    text = f"{wall:.1f} s of wall time per evaluation"
+    if facts.seconds_per_evaluation is not None:
+        text += f" ({facts.seconds_per_evaluation:.2f} s on one worker)"
+    return text
+
+
 def _literal(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) > 1 else f"{value:.6g}"
 
 
-def convergence_chart(history: Sequence[Evaluation]) -> Figure:
-    """Loss of each evaluation and the best so far (log scale)."""
-    losses = np.array([r.loss for r in history])
-    fig = charts.new_figure(8.0, 4.0)
-    ax = fig.add_subplot()
-    colours = ["#1f77b4" if r.stage == "design" else "#d62728" for r in history]
-    ax.scatter(np.arange(len(losses)), losses, s=8, c=colours, alpha=0.5)
-    ax.plot(np.minimum.accumulate(losses), color="black", label="best so far")
-    ax.set_yscale("log")
-    ax.set_xlabel("evaluation (blue: Latin-hypercube design, red: Nelder-Mead)")
-    ax.set_ylabel("loss (squared errors in tolerance units)")
-    ax.legend(frameon=False)
-    ax.grid(alpha=0.3)
-    return fig
+def _short(name: str) -> str:
+    return name.split(".", 1)[-1]
 
 
-def _grid(count: int, width: float = 11.0) -> tuple[Figure, np.ndarray]:
+def posterior_chart(spec: CalibrationSpec, posterior: Posterior, point: dict) -> Figure:
+    """Per parameter over its bounds: the prior density and the weighted posterior."""
+    count = len(spec.parameters)
     cols = min(4, count)
     rows = -(-count // cols)
-    fig = charts.new_figure(width, 2.6 * rows + 0.6)
-    return fig, np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
-
-
-def _parameter_panels(spec: CalibrationSpec) -> tuple[Figure, list]:
-    """One panel per free parameter, titled and spanning its bounds; spare panels hidden."""
-    fig, axes = _grid(len(spec.parameters))
-    for ax, p in zip(axes, spec.parameters, strict=False):
-        ax.set_title(p.name.split(".", 1)[-1], fontsize=8)
-        ax.set_xlim(p.low, p.high)
-    for ax in axes[len(spec.parameters) :]:
-        ax.set_visible(False)
-    return fig, list(zip(axes, spec.parameters, strict=False))
-
-
-def posterior_chart(
-    spec: CalibrationSpec, accepted: Sequence[Evaluation], chosen: Evaluation
-) -> Figure:
-    """Histograms of the accepted design points over each parameter's bounds."""
-    fig, panels = _parameter_panels(spec)
-    for ax, p in panels:
-        values = [r.values[p.name] for r in accepted]
-        ax.hist(values, bins=12, range=(p.low, p.high), color="#1f77b4", alpha=0.7)
-        ax.axvline(chosen.values[p.name], color="#d62728", label="best")
-    fig.suptitle("ABC posterior: best-fitting design points (red: calibrated value)")
-    return fig
-
-
-def profile_chart(spec: CalibrationSpec, history: Sequence[Evaluation]) -> Figure:
-    """Loss against each parameter over all evaluations (flat lower edge: not identified)."""
-    fig, panels = _parameter_panels(spec)
-    losses = np.array([r.loss for r in history])
-    for ax, p in panels:
-        ax.scatter([r.values[p.name] for r in history], losses, s=5, alpha=0.4)
-        ax.set_yscale("log")
-    fig.suptitle("Profiles: loss of every evaluation against each parameter")
-    return fig
-
-
-def identifiability(
-    spec: CalibrationSpec, accepted: Sequence[Evaluation], chosen: Evaluation
-) -> list[list[str]]:
-    """Per parameter: bounds, calibrated value, accepted 5-95% range and a verdict."""
-    rows = []
-    for p in spec.parameters:
-        values = np.array([r.values[p.name] for r in accepted])
-        low, high = np.quantile(values, [0.05, 0.95])
-        share = (high - low) / (p.high - p.low)
-        verdict = "pinned down" if share < PINNED_SHARE else "not pinned down by these targets"
-        rows.append(
-            [
-                p.name,
-                f"{p.low:g}–{p.high:g}",
-                f"{chosen.values[p.name]:.4g}",
-                f"{low:.4g}–{high:.4g}",
-                f"{100 * share:.0f}%",
-                verdict,
-            ]
+    fig = charts.new_figure(11.0, 2.6 * rows + 0.6)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
+    for ax, free in zip(axes, spec.parameters, strict=False):
+        grid = np.linspace(free.low, free.high, 200)
+        density = prior_variable(free).distribution.pdf(grid)
+        ax.hist(
+            posterior.values[free.name],
+            bins=15,
+            range=(free.low, free.high),
+            weights=posterior.weights,
+            density=True,
+            color="#1f77b4",
+            alpha=0.7,
+            label="posterior",
         )
-    return rows
+        ax.plot(grid, density, color="grey", linestyle="--", label="prior")
+        ax.axvline(point[free.name], color="#d62728", label="median")
+        ax.set_title(_short(free.name), fontsize=8)
+        ax.set_xlim(free.low, free.high)
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    axes[0].legend(frameon=False, fontsize=7)
+    fig.suptitle("Prior (dashed) and ABC-SMC posterior (bars); red: posterior median")
+    return fig
 
 
-def search_minutes(evaluator: Evaluator) -> float:
-    """Wall time the evaluations took, over every invocation that made them."""
-    return sum(record.seconds for record in evaluator.cache.values()) / 60.0
+def correlation_chart(posterior: Posterior) -> Figure:
+    """Heatmap of the weighted posterior correlations between the parameters."""
+    matrix = weighted_correlations(posterior).fillna(0.0)
+    size = 2.0 + 0.45 * len(matrix)
+    fig = charts.new_figure(size + 1.5, size)
+    ax = fig.add_subplot()
+    image = ax.imshow(matrix.to_numpy(), vmin=-1, vmax=1, cmap="RdBu_r")
+    labels = [_short(n) for n in matrix.columns]
+    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    fig.colorbar(image, ax=ax, label="posterior correlation")
+    ax.set_title("Correlations between parameters in the posterior")
+    return fig
+
+
+def parameter_rows(summaries: Sequence[ParameterSummary]) -> list[list[str]]:
+    """The identification table's rows."""
+    return [
+        [
+            s.name,
+            f"{s.prior} {s.low:g}–{s.high:g}",
+            f"{s.median:.4g}",
+            f"{s.posterior_low:.4g}–{s.posterior_high:.4g}",
+            f"{s.prior_low:.4g}–{s.prior_high:.4g}",
+            f"{s.width_ratio:.2f}",
+            "identified" if s.identified else "not identified",
+        ]
+        for s in summaries
+    ]
+
+
+def generation_rows(generations: Sequence[Generation]) -> list[list[str]]:
+    """One row per generation: epsilon, evaluations, acceptance rate, ESS."""
+    return [
+        [
+            str(g.t),
+            f"{g.epsilon:.4g}",
+            str(g.evaluations),
+            f"{g.acceptance_rate:.2f}",
+            f"{g.effective_sample_size:.0f}",
+        ]
+        for g in generations
+    ]
+
+
+def _fit_sections(spec: CalibrationSpec, runs: pd.DataFrame) -> tuple[str, str, str]:
+    table = fit_table(runs)
+    fitted = table[(table["role"] == "fit") & ~table["variable"].isin(spec.targets.exclude)]
+    checks = table.drop(fitted.index)
+    sentence = (
+        f"{int(fitted['within'].sum())} of {len(fitted)} held-in (fit) targets and "
+        f"{int(checks['within'].sum())} of {len(checks)} out-of-sample facts are inside "
+        "their tolerance at the posterior predictive mean."
+    )
+    return fit_markdown(fitted), fit_markdown(checks), sentence
 
 
 def write_calibration_report(
     out_dir: Path,
     spec: CalibrationSpec,
-    evaluator: Evaluator,
-    final: pd.DataFrame,
-    seconds: float,
+    posterior: Posterior,
+    summaries: Sequence[ParameterSummary],
+    predictive: pd.DataFrame,
+    facts: RunFacts,
 ) -> Path:
-    """report.md and its charts in `out_dir`: fit targets and out-of-sample checks against
-    the final runs, convergence, posteriors, profiles and identifiability."""
-    chosen, accepted = best(evaluator), posterior(evaluator, spec)
+    """report.md, its charts and correlations.csv in `out_dir`."""
+    point = {s.name: s.median for s in summaries}
     figures = [
-        ("convergence.png", convergence_chart(evaluator.history), "Convergence."),
-        ("posterior.png", posterior_chart(spec, accepted, chosen), "ABC posterior."),
-        ("profiles.png", profile_chart(spec, evaluator.history), "Profiles."),
+        ("posterior.png", posterior_chart(spec, posterior, point), "Priors and posteriors."),
+        ("correlations.png", correlation_chart(posterior), "Posterior correlations."),
     ]
     for name, fig, _ in figures:
         charts.save_figure(fig, out_dir / "figures" / name)
-    table = fit_table(final)
-    fitted = table[(table["role"] == "fit") & ~table["variable"].isin(spec.targets.exclude)]
-    checks = table.drop(fitted.index)
+    correlations = weighted_correlations(posterior)
+    write_text(out_dir / "correlations.csv", correlations.to_csv(float_format="%.3f"))
+    fitted, checks, sentence = _fit_sections(spec, predictive)
+    identified = sum(s.identified for s in summaries)
+    pairs = strong_pairs(posterior)
+    pair_rows = [[a, b, f"{r:+.2f}"] for a, b, r in pairs.itertuples(index=False)]
+    draws = predictive["draw"].nunique()
     lines = [
         "# Calibration",
         "",
-        f"{len(evaluator.history)} evaluations ({spec.seeds} seeds each, scale {spec.scale}, "
-        f"common random numbers) in {search_minutes(evaluator):.1f} min of search (on all "
-        f"cores; this invocation {seconds / 60:.1f} min); best loss {chosen.loss:.3f} "
-        f"(evaluation {chosen.index}, {chosen.stage}). Final check: {spec.final_seeds} seeds "
-        f"at scale {spec.final_scale}.",
-        "",
-        "## Fit to the targets (final check)",
-        "",
-        fit_markdown(fitted),
-        "",
-        "## Out-of-sample checks (not fitted)",
-        "",
-        fit_markdown(checks),
-        "",
-        "## Parameters and identifiability",
-        "",
-        f"Accepted: the best {len(accepted)} of the design points (ABC rejection). A "
-        f"parameter whose accepted 5–95% range covers {100 * PINNED_SHARE:.0f}% or more "
-        "of its bounds is not pinned down by these targets.",
+        f"ABC-SMC with pyabc: {len(facts.generations)} generations of {spec.population_size} "
+        f"particles, {facts.evaluations} evaluations ({spec.seeds} seeds each at scale "
+        f"{spec.scale}, the same seeds for every particle), "
+        f"{_cost(facts)}, {facts.wall_minutes:.1f} min of sampling (wall) in all. "
+        f"Command: `{facts.command}`.",
         "",
         markdown_table(
-            ["parameter", "bounds", "calibrated", "accepted 5–95%", "share of bounds", "verdict"],
-            identifiability(spec, accepted, chosen),
+            ["generation", "epsilon", "evaluations", "acceptance", "ESS"],
+            generation_rows(facts.generations),
         ),
+        "",
+        "Epsilon is the acceptance threshold on the adaptive distance (root of the weighted "
+        "sum of squared misses, each miss in tolerance units divided by its scale); the "
+        "scales shrink as the population converges, so epsilons of different generations "
+        "are in different units.",
+        "",
+        "## Parameters: prior and posterior",
+        "",
+        f"{identified} of {len(summaries)} parameters identified (posterior 90% interval "
+        f"less than {IDENTIFIED_RATIO:g} times as wide as the prior's). `calibrated.toml` "
+        "holds the weighted posterior medians.",
+        "",
+        markdown_table(
+            ["parameter", "prior", "median", "posterior 5–95%", "prior 5–95%", "width ratio", ""],
+            parameter_rows(summaries),
+        ),
+        "",
+        f"## Correlations (|r| ≥ {STRONG_CORRELATION:g}; all in correlations.csv)",
+        "",
+        markdown_table(["parameter", "parameter", "r"], pair_rows) if pair_rows else "None.",
+        "",
+        f"## Posterior predictive check ({draws} draws × {spec.check_seeds} seeds, "
+        f"scale {spec.check_scale})",
+        "",
+        sentence,
+        "",
+        "### Held-in targets (fitted)",
+        "",
+        fitted,
+        "",
+        "### Out-of-sample facts (not fitted)",
+        "",
+        checks,
         "",
     ]
     lines += [f"![{c}](figures/{n})\n" for n, _, c in figures]

@@ -1,41 +1,50 @@
-"""Calibration experiments as TOML: free parameters with bounds, targets, budget, seeds.
+"""Calibration experiments as TOML: free parameters with bounds and priors, targets, ABC-SMC.
 
 scenario = "baseline"
-scale = 0.05            # share of the 1:1 population in each evaluation
-seeds = 2               # common random numbers: the same seeds at every point
-budget = 600            # model evaluations (global design + local search)
+scale = 0.1               # share of the 1:1 population in each simulation
+seeds = 2                 # common random numbers: every particle runs these seeds
+base_seed = 20240601      # model seeds and the sampler's own random numbers
+population_size = 100     # accepted particles per generation
+generations = 6           # at most this many generations ...
+min_epsilon = 1.0         # ... or stop once epsilon (tolerance units) is this small
+epsilon_quantile = 0.5    # next epsilon: this quantile of the last generation's distances
 [[parameters]]
 name = "certification.national.approval"
 low = 0.3
 high = 0.95
+prior = "uniform"         # or "loguniform" (low > 0)
 [targets]
-exclude = ["innovative_smes"]     # fit targets left out (reported as checks)
+exclude = ["lg_rd_intensity"]     # fit targets left out (reported as checks)
 weights = { national_little_giants = 2.0 }
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from model.errors import ConfigError
-from model.params.loading import load_scenario, read_dotted, read_toml, with_changes
+from model.evidence.observed import TARGETS
+from model.params.loading import allowed_range, load_scenario, read_dotted, read_toml, with_changes
 
 
 class FreeParameter(BaseModel):
-    """One parameter the calibration may move, within [low, high]."""
+    """One parameter the calibration may move, within [low, high], with its prior."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(description="Dotted parameter key, e.g. population.zone_share")
     low: float
     high: float
+    prior: Literal["uniform", "loguniform"] = "uniform"
 
     @model_validator(mode="after")
     def _ordered(self) -> FreeParameter:
         if not self.low < self.high:
             raise ValueError(f"{self.name}: low ({self.low}) must be below high ({self.high})")
+        if self.prior == "loguniform" and self.low <= 0:
+            raise ValueError(f"{self.name}: a loguniform prior needs low > 0 (got {self.low})")
         return self
 
 
@@ -48,32 +57,43 @@ class TargetChoice(BaseModel):
 
 
 class CalibrationSpec(BaseModel):
-    """A calibration experiment."""
+    """A calibration experiment: ABC-SMC over the free parameters' priors."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     scenario: str = "baseline"
-    scale: float = Field(0.05, gt=0, le=1)
-    seeds: int = Field(2, ge=1, le=64)
-    base_seed: int = Field(20240601, ge=0)
-    budget: int = Field(600, ge=4, le=100_000)
-    global_share: float = Field(0.4, gt=0, le=1, description="Share of budget for the design")
-    accept_share: float = Field(0.1, gt=0, le=1, description="Share of design kept as posterior")
-    final_scale: float = Field(0.25, gt=0, le=1, description="Scale of the final check")
-    final_seeds: int = Field(5, ge=1, le=64)
+    scale: float = Field(0.1, gt=0, le=1, json_schema_extra={"unit": "share of 1:1"})
+    seeds: int = Field(2, ge=1, le=64, json_schema_extra={"unit": "runs per particle"})
+    base_seed: int = Field(20240601, ge=0, le=2**63 - 1)
+    population_size: int = Field(100, ge=10, le=100_000, json_schema_extra={"unit": "particles"})
+    generations: int = Field(6, ge=1, le=100)
+    min_epsilon: float = Field(0.0, ge=0, json_schema_extra={"unit": "tolerance units"})
+    epsilon_quantile: float = Field(0.5, gt=0, lt=1)
+    max_evaluations: int = Field(1_000_000, ge=1, json_schema_extra={"unit": "particles"})
+    check_draws: int = Field(20, ge=2, le=10_000, json_schema_extra={"unit": "posterior draws"})
+    check_seeds: int = Field(2, ge=1, le=64, json_schema_extra={"unit": "runs per draw"})
+    check_scale: float = Field(0.1, gt=0, le=1, json_schema_extra={"unit": "share of 1:1"})
     output: str = Field("scenarios/calibrated.toml", description="Scenario file written")
-    parameters: tuple[FreeParameter, ...]
+    posterior_output: str = Field(
+        "scenarios/calibrated_posterior.parquet", description="Posterior sample written"
+    )
+    parameters: tuple[FreeParameter, ...] = Field(min_length=1)
     targets: TargetChoice = TargetChoice()
+
+    def prior_of(self, name: str) -> FreeParameter:
+        """The free parameter called `name`."""
+        return next(p for p in self.parameters if p.name == name)
 
 
 def load_spec(path: str | Path) -> CalibrationSpec:
-    """Read and validate a calibration TOML; every parameter must exist and its bounds
-    must lie inside the parameter's own allowed range."""
+    """Read and validate a calibration TOML: every problem is a ConfigError naming the file,
+    the key and what is allowed (parameters must exist, bounds lie in their own range)."""
     path = Path(path)
     table = read_toml(path)
     try:
         spec = CalibrationSpec.model_validate(table)
     except ValidationError as exc:
         raise ConfigError(f"{path}: " + "; ".join(_describe(e) for e in exc.errors())) from None
+    _check_targets(spec, path)
     base = load_scenario(spec.scenario)
     for index, free in enumerate(spec.parameters):
         for bound in (free.low, free.high):
@@ -84,20 +104,48 @@ def load_spec(path: str | Path) -> CalibrationSpec:
                 raise ConfigError(
                     f"{path}: parameters[{index}] '{free.name}' bound {bound}: {detail}"
                 ) from None
+    names = [p.name for p in spec.parameters]
+    if len(set(names)) != len(names):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        raise ConfigError(f"{path}: key 'parameters': named twice: {', '.join(repeated)}")
     return spec
 
 
+def _check_targets(spec: CalibrationSpec, path: Path) -> None:
+    """Excluded and weighted targets must be fit targets; weights must be positive."""
+    fit = sorted({t.variable for t in TARGETS if t.role == "fit"})
+    for key, names in (("exclude", spec.targets.exclude), ("weights", spec.targets.weights)):
+        for name in names:
+            if name not in fit:
+                raise ConfigError(
+                    f"{path}: key 'targets.{key}': '{name}' is not a fit target "
+                    f"(allowed: {', '.join(fit)})"
+                )
+    for name, weight in spec.targets.weights.items():
+        if not weight > 0:
+            raise ConfigError(
+                f"{path}: key 'targets.weights.{name}' = {weight}: allowed: 0 < value"
+            )
+    if not set(fit) - set(spec.targets.exclude):
+        raise ConfigError(f"{path}: key 'targets.exclude': leaves no target to fit")
+
+
 def _describe(error: dict[str, Any]) -> str:
-    key = ".".join(map(str, error["loc"])) or "(file)"
+    """One sentence per pydantic error: the key, the value and what is allowed."""
+    loc = [str(part) for part in error["loc"]]
+    key = ".".join(loc) or "(file)"
+    parent = (
+        CalibrationSpec
+        if len(loc) == 1
+        else (TargetChoice if loc[0] == "targets" else FreeParameter)
+    )
     if error["type"] == "extra_forbidden":
-        parent = (
-            CalibrationSpec
-            if len(error["loc"]) == 1
-            else (TargetChoice if error["loc"][0] == "targets" else FreeParameter)
-        )
         return f"unknown key '{key}' (allowed: {', '.join(parent.model_fields)})"
     shown = "" if error["type"] == "missing" else f" = {error.get('input')!r}"
-    return f"key '{key}'{shown}: {error['msg']}"
+    message = error["msg"].removeprefix("Value error, ")
+    info = parent.model_fields.get(loc[-1]) if loc else None
+    limits = allowed_range(info) if info is not None and info.metadata else ""
+    return f"key '{key}'{shown}: {message}" + (f" (allowed: {limits})" if limits else "")
 
 
 def typed_values(params: Any, values: dict[str, float]) -> dict[str, Any]:

@@ -40,6 +40,8 @@ HISTORY_COLUMNS = {
     "customers": np.int16,
     "capability": np.float32,
 }
+
+
 class ClassroomEconomy(Economy):
     """An `Economy` built from keyword arguments (what Mesa's controls pass on reset).
 
@@ -225,5 +227,3 @@ def consistent_events(
         if event.kind == "restriction" and event.name:
             available.add(event.name)
     return kept
-
-

@@ -1,17 +1,23 @@
-"""`littlegiants calibrate`: fit behavioural parameters to the observed 2021-25 facts."""
+"""`littlegiants calibrate`: ABC-SMC posterior of the behavioural parameters given the facts."""
 
 from __future__ import annotations
 
 import shlex
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.progress import Progress, TextColumn
 
 from model.cli import app
-from model.cli.common import console, default_workers, progress_bar
+from model.cli.common import console, default_workers, progress_bar, progress_columns
+from model.errors import ConfigError
+
+JOBS_PER_WORKER = 2  # jobs queued per worker, so none waits while results come back
 
 
 @app.command()
@@ -19,47 +25,91 @@ def calibrate(
     spec_file: Annotated[
         Path, typer.Argument(help="Calibration TOML, e.g. experiments/calibration.toml")
     ],
-    out: Annotated[Path, typer.Option(help="Folder for the checkpoint and the report")] = Path(
+    out: Annotated[Path, typer.Option(help="Folder for the history and the report")] = Path(
         "runs/calibration"
     ),
-    workers: Annotated[int, typer.Option(help="Parallel processes [default: all cores]")] = 0,
-    fresh: Annotated[bool, typer.Option(help="Discard the checkpoint and start over")] = False,
-    write_scenario: Annotated[bool, typer.Option(help="Write the calibrated scenario file")] = True,
+    workers: Annotated[
+        int, typer.Option(help="Local processes [default: all cores]; 1 runs in this process")
+    ] = 0,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler, tcp://host:8786")
+    ] = None,
+    fresh: Annotated[bool, typer.Option(help="Discard the history and start over")] = False,
+    generations: Annotated[
+        int | None,
+        typer.Option(help="Stop after this many generations [default: the spec's]; resumable"),
+    ] = None,
+    write_scenario: Annotated[
+        bool, typer.Option(help="Write the calibrated scenario and its posterior sample")
+    ] = True,
 ) -> None:
-    """Fit the free parameters to the targets; resume from the checkpoint if there is one.
+    """Sample the posterior by ABC-SMC (pyabc); rerunning the command resumes the history.
 
     Example: littlegiants calibrate experiments/calibration.toml --out runs/calibration
     """
-    from model.calibration.report import scenario_toml, write_calibration_report
-    from model.calibration.search import best, run_calibration
+    from model.calibration.pipeline import calibrate as run_pipeline
+    from model.calibration.pipeline import check_run_count
+    from model.calibration.sampler import SeededSampler
+    from model.calibration.smc import discard
     from model.calibration.spec import load_spec
-    from model.io import write_parquet, write_text
-    from model.simulation.runner import replicate
 
     spec = load_spec(spec_file)
-    checkpoint = out / "evaluations.jsonl"
-    if fresh:
-        checkpoint.unlink(missing_ok=True)
-    started = time.perf_counter()
-    with progress_bar("calibration", spec.budget) as advance:
-        evaluator = run_calibration(
-            spec, checkpoint, workers or default_workers(), on_step=lambda _: advance()
+    if generations is not None and not 1 <= generations <= spec.generations:
+        raise ConfigError(
+            f"--generations {generations}: allowed 1 <= generations <= {spec.generations} "
+            f"(the spec's 'generations' in {spec_file})"
         )
-    chosen = best(evaluator)
-    console.print(f"best loss {chosen.loss:.4f}; final check at scale {spec.final_scale}")
-    final_params = evaluator.params_for(chosen.values).model_copy(
-        update={"scale": spec.final_scale}
-    )
-    final = replicate(
-        final_params,
-        seeds=spec.final_seeds,
-        base_seed=spec.base_seed,
-        workers=workers or default_workers(),
-    )
-    write_parquet(out / "final.parquet", final)
-    report = write_calibration_report(out, spec, evaluator, final, time.perf_counter() - started)
+    if fresh:
+        discard(out)
+    count = workers or default_workers()
     command = "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    started = time.perf_counter()
+    with _executor(count, scheduler) as (executor, slots):
+        with _generation_progress(spec.population_size) as on_progress:
+            sampler = SeededSampler(executor, spec.base_seed, slots, on_progress)
+            with progress_bar("posterior predictive check", check_run_count(spec)) as advance:
+                result = run_pipeline(
+                    spec, out, sampler, command, write_scenario, advance, generations
+                )
+    identified = sum(s.identified for s in result.summaries)
+    console.print(
+        f"{identified} of {len(result.summaries)} parameters identified; "
+        f"{result.facts.evaluations} evaluations in {result.facts.wall_minutes:.1f} min of sampling"
+    )
     if write_scenario:
-        write_text(spec.output, scenario_toml(spec, chosen, command))
-        console.print(f"[green]wrote[/] {spec.output}")
-    console.print(f"[green]wrote[/] {report} in {(time.perf_counter() - started) / 60:.1f} min")
+        console.print(f"[green]wrote[/] {spec.output} and {spec.posterior_output}")
+    console.print(
+        f"[green]wrote[/] {result.report} in {(time.perf_counter() - started) / 60:.1f} min"
+    )
+
+
+@contextmanager
+def _executor(workers: int, scheduler: str | None) -> Iterator[tuple[Any, int]]:
+    """In this process (one worker, no scheduler), else a Dask client: on the scheduler,
+    or on a local cluster of `workers` processes on free ports. Also the jobs to queue."""
+    if scheduler is None and workers <= 1:
+        from model.calibration.sampler import InProcess
+
+        yield InProcess(), 1
+        return
+    from model.sweeps.cluster import dask_client
+
+    with dask_client(workers, scheduler) as client:
+        cores = sum(client.nthreads().values()) or workers
+        yield client, JOBS_PER_WORKER * cores
+
+
+@contextmanager
+def _generation_progress(population: int) -> Iterator[Any]:
+    """A progress bar per generation: accepted particles of `population`, and evaluations."""
+    evaluated = TextColumn("{task.fields[evaluated]} evaluated")
+    with Progress(*progress_columns(evaluated), console=console, transient=False) as progress:
+        tasks: dict[int, Any] = {}
+
+        def on_progress(t: int, accepted: int, done: int) -> None:
+            if t not in tasks:
+                label = "prior sample" if t < 0 else f"generation {t}"
+                tasks[t] = progress.add_task(label, total=population, evaluated=0)
+            progress.update(tasks[t], completed=accepted, evaluated=done)
+
+        yield on_progress

@@ -27,8 +27,11 @@ from model.comparison.compare import compare as run_comparison
 from model.comparison.compare import resolve
 from model.errors import ConfigError
 from model.io import write_parquet, write_text
-from model.params.loading import question_scenarios
-from model.simulation.runner import DEFAULT_BASE_SEED, seed_list
+from model.params.loading import load_scenario, question_scenarios
+from model.simulation.runner import DEFAULT_BASE_SEED, seed_list, spawned_seed
+
+MAX_DRAWS = 10_000
+DRAW_STREAM = 17  # spawn key of the posterior draws' resampling (run seeds use (i,))
 
 
 @app.command()
@@ -52,34 +55,45 @@ def compare(
         bool,
         typer.Option(
             help="Also run the reference with each restriction channel alone and none "
-            "(its 'Decomposition by channel')"
+            "(its 'Decomposition by channel'; not with --posterior)"
         ),
     ] = True,
+    posterior: Annotated[
+        int,
+        typer.Option(
+            help="Run every scenario over this many posterior draws x --seeds, and split "
+            "each effect's band into seed noise and parameter uncertainty (0: off)"
+        ),
+    ] = 0,
+    posterior_file: Annotated[
+        Path | None,
+        typer.Option(help="Posterior sample [default: scenarios/calibrated_posterior.parquet]"),
+    ] = None,
 ) -> None:
     """Run scenarios with the same seeds; write results.parquet and report.md.
 
     Example: littlegiants compare baseline no_restrictions --seeds 20 --scale 0.1 --out runs/cmp
+
+    With parameter uncertainty: littlegiants compare --all --posterior 20 --seeds 5 --scale 0.2
     """
     names = _scenario_names(scenarios or [], all_scenarios)
     check_seeds(seeds, base_seed)
     params = resolve(names, scale)
+    draws = _posterior_draws(posterior, posterior_file, base_seed)
     out_dir = prepare_out_dir(out, overwrite)
-    variants = channel_variants(params[0]) if channels and has_restrictions(params[0]) else []
+    use_channels = channels and not draws
+    variants = channel_variants(params[0]) if use_channels and has_restrictions(params[0]) else []
     reference_zones = params[0].zones.expansions
-    zoned = [p for p in params[1:] if channels and p.zones.expansions != reference_zones]
+    zoned = [p for p in params[1:] if use_channels and p.zones.expansions != reference_zones]
     services = [v for p in (params[0], *zoned) for v in channel_variants(p, "zones.services")]
     services = services if zoned else []
     runs = [*params, *variants, *services]
-    total = len(runs) * seeds
+    total = len(runs) * seeds * max(1, len(draws))
     started = time.perf_counter()
-    with progress_bar(f"{len(runs)} scenarios x {seeds} seeds", total) as advance:
-        everything = run_comparison(
-            runs,
-            seed_list(seeds, base_seed),
-            scale=scale,
-            workers=min(workers or default_workers(), total),
-            on_done=advance,
-        )
+    label = f"{len(runs)} scenarios x {seeds} seeds"
+    label += f" x {len(draws)} draws" if draws else ""
+    with progress_bar(label, total) as advance:
+        everything = _run(runs, draws, seed_list(seeds, base_seed), scale, workers, advance)
     names = everything["scenario"]
     results = everything[~names.isin([v.name for v in (*variants, *services)])]
     decomposed = everything[names.isin([v.name for v in variants] + [params[0].name])]
@@ -115,6 +129,29 @@ def compare(
         f"[green]wrote[/] {out_dir / 'results.parquet'} and {report} "
         f"in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _posterior_draws(count: int, path: Path | None, base_seed: int) -> list[dict[str, float]]:
+    """`count` draws from the posterior sample (none when `count` is 0)."""
+    if count == 0:
+        return []
+    if not 2 <= count <= MAX_DRAWS:
+        raise ConfigError(f"--posterior {count}: allowed 0 (off) or 2 <= draws <= {MAX_DRAWS}")
+    from model.evidence.posterior import read_posterior
+
+    return read_posterior(path).draws(count, spawned_seed(base_seed, DRAW_STREAM))
+
+
+def _run(params, draws, seeds, scale, workers, advance):
+    """All runs: scenarios x seeds, or scenarios x posterior draws x seeds."""
+    total = len(params) * len(seeds) * max(1, len(draws))
+    processes = min(workers or default_workers(), total)
+    if not draws:
+        return run_comparison(params, seeds, scale=scale, workers=processes, on_done=advance)
+    from model.comparison.uncertainty import compare_over_posterior
+
+    calibrated = load_scenario("calibrated")
+    return compare_over_posterior(params, draws, seeds, calibrated, processes, advance)
 
 
 def _scenario_names(names: list[str], all_scenarios: bool) -> list[str]:

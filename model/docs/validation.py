@@ -19,8 +19,7 @@ from model.reports.report import describe, error_text, format_band, markdown_tab
 from model.reports.report import format_value as format_number
 
 CALIBRATE_COMMAND = (
-    "make calibrate (stage 2: littlegiants calibrate experiments/calibration_refine.toml "
-    "--out runs/calibration)"
+    "make calibrate (littlegiants calibrate experiments/calibration.toml --out runs/calibration)"
 )
 HEADER = ["target", "quarter", "kind", "required", "observed", "model mean", "5–95%"]
 HEADER += ["error", "tolerance", "within"]

@@ -1,1 +1,2 @@
-"""Observed facts (package data), the targets they define, and stylized-fact measures."""
+"""Observed facts (package data), the targets they define, stylized-fact measures, and the
+calibration's posterior sample."""

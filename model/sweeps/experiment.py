@@ -1,11 +1,10 @@
 """Experiments: a TOML file naming a base scenario, the parameters to vary and how.
 
-`load_experiment(path)` validates the file like a scenario: unknown keys, wrong
-types, parameters that are not in `Params` and values outside a parameter's own
-bounds are `ConfigError`s naming the file and the key. The result, an
-`Experiment`, holds the base parameters, the design points (from
-`model.sampling`) and the runs, each with a seed that depends only on the base
-seed, the point id and the replicate index.
+`load_experiment(path)` validates the file like a scenario: unknown keys, wrong types,
+parameters not in `Params` and values outside a parameter's own bounds are
+`ConfigError`s naming the file and the key. An `Experiment` holds the base parameters,
+the design points (`model.sampling`; ranges may come `from_posterior`) and the runs,
+each seeded by the base seed, the point id and the replicate index only.
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ from model.params.loading import (
 )
 from model.simulation.reporters import REPORTERS
 from model.simulation.runner import spawned_seed
+from model.sweeps.posterior_ranges import resolve_posterior_ranges
 from model.sweeps.sampling import (
     SPEC_KEYS,
     ParameterSpec,
@@ -195,7 +195,9 @@ def _validate_spec(table: dict[str, Any], source: Path) -> ExperimentSpec:
     """The file's table as an ExperimentSpec; nested dotted tables are flattened first."""
     table = dict(table)
     if isinstance(table.get("parameters"), Mapping):
-        table["parameters"] = flatten_specs(table["parameters"])
+        parameters = flatten_specs(table["parameters"])
+        posterior = table.pop("posterior", None)  # the sample `from_posterior` reads
+        table["parameters"] = resolve_posterior_ranges(parameters, posterior, source)
     if isinstance(table.get("changes"), Mapping):
         table["changes"] = flatten(table["changes"])
     try:
@@ -266,15 +268,12 @@ def _check_design(spec: ExperimentSpec, source: Path) -> None:
         )
     if spec.sampler != "grid" and spec.samples is None:
         raise ConfigError(f"{source}: key 'samples': required for sampler '{spec.sampler}'")
-    if spec.sampler == "sobol" and not _power_of_two(spec.samples or 0):
+    samples = spec.samples or 0
+    if spec.sampler == "sobol" and (samples < 2 or not math.log2(samples).is_integer()):
         raise ConfigError(
             f"{source}: key 'samples' = {spec.samples}: the Sobol design needs a power of 2 "
             "(allowed: 2, 4, 8, ..., 2^20)"
         )
-
-
-def _power_of_two(value: int) -> bool:
-    return value > 1 and math.log2(value).is_integer()
 
 
 def _check_outputs(spec: ExperimentSpec, base: Params, source: Path) -> None:

@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from model.params import Params
 from model.params.loading import allowed_range
 
-SPEC_KEYS = frozenset({"values", "range", "steps", "distribution", "mode", "mean", "sd", "note"})
+SPEC_KEYS = frozenset(
+    {"values", "range", "steps", "distribution", "mode", "mean", "sd", "note", "from_posterior"}
+)
 SCALAR_TYPES = (bool, int, float)
 
 

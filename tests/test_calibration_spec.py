@@ -1,0 +1,91 @@
+"""Calibration specs: every mistake is one message naming the file, the key and what is
+allowed; the shipped spec, calibrated scenario and posterior sample fit together."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model import load_scenario
+from model.calibration.spec import load_spec
+from model.errors import ConfigError
+from model.evidence.posterior import read_posterior
+
+ROOT = Path(__file__).parents[1]
+PARAMETER = '[[parameters]]\nname = "innovation.patent_scale"\nlow = 0.06\nhigh = 0.13\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("foo = 1\n" + PARAMETER, ["unknown key 'foo'", "allowed:", "population_size"]),
+        (
+            "population_size = 5\n" + PARAMETER,
+            ["key 'population_size' = 5", "allowed: 10 <= value <= 100000 (particles)"],
+        ),
+        ("scale = 1.5\n" + PARAMETER, ["key 'scale' = 1.5", "0 < value <= 1"]),
+        ("epsilon_quantile = 1\n" + PARAMETER, ["key 'epsilon_quantile'", "0 < value < 1"]),
+        (PARAMETER + 'prior = "normal"\n', ["key 'parameters.0.prior'", "'uniform'", "loguniform"]),
+        (
+            '[[parameters]]\nname = "innovation.excess_cash_rd_share"\nlow = 0.0\nhigh = 0.03\n'
+            'prior = "loguniform"\n',
+            ["parameters.0", "loguniform prior needs low > 0"],
+        ),
+        (PARAMETER.replace("0.06", "0.2"), ["parameters.0", "must be below high"]),
+        (PARAMETER.replace("patent_scale", "patent_scal"), ["parameters[0]", "patent_scal"]),
+        (
+            '[[parameters]]\nname = "innovation.patent_elasticity"\nlow = 0.5\nhigh = 1.5\n',
+            ["parameters[0] 'innovation.patent_elasticity' bound 1.5", "allowed"],
+        ),
+        (PARAMETER + PARAMETER, ["key 'parameters': named twice: innovation.patent_scale"]),
+        (
+            '[targets]\nexclude = ["innovative_smes"]\n' + PARAMETER,
+            ["key 'targets.exclude': 'innovative_smes' is not a fit target", "allowed:"],
+        ),
+        (
+            "[targets]\nweights = { national_little_giants = -1.0 }\n" + PARAMETER,
+            ["key 'targets.weights.national_little_giants' = -1.0", "0 < value"],
+        ),
+        ("seeds = 2\n", ["key 'parameters'", "required"]),
+    ],
+)
+def test_a_bad_spec_names_the_file_the_key_and_what_is_allowed(tmp_path, text, says) -> None:
+    path = tmp_path / "cal.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_spec(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: ")
+    for part in says:
+        assert part in message, message
+
+
+def test_shipped_spec_is_valid_and_sized_for_the_machine() -> None:
+    spec = load_spec(ROOT / "experiments" / "calibration.toml")
+    assert len(spec.parameters) >= 10 and spec.population_size >= 100
+    assert spec.scale == 0.2  # the measured bias against 1:1 is within 1% here
+    assert spec.prior_of("matching.national_signal").prior == "loguniform"
+
+
+def test_calibrated_scenario_and_posterior_sample_fit_together() -> None:
+    """calibrated.toml holds the shipped posterior's medians; >= 100 weighted draws."""
+    spec = load_spec(ROOT / "experiments" / "calibration.toml")
+    posterior = read_posterior(ROOT / "scenarios" / "calibrated_posterior.parquet")
+    assert posterior.parameters == [p.name for p in spec.parameters]
+    assert len(posterior.values) >= 100 and posterior.weights.sum() == pytest.approx(1.0)
+    calibrated = load_scenario("calibrated")
+    for name, median in posterior.median().items():
+        section, _, key = name.rpartition(".")
+        value = calibrated
+        for part in name.split("."):
+            value = getattr(value, part)
+        assert value == pytest.approx(median, rel=1e-5), (section, key)
+    header = (ROOT / "scenarios" / "calibrated.toml").read_text(encoding="utf-8")
+    assert "littlegiants calibrate" in header and "posterior medians" in header
+    assert tomllib.loads(header)["name"] == "calibrated"
+    for free in spec.parameters:
+        column = pd.Series(posterior.values[free.name])
+        assert column.between(free.low, free.high).all(), free.name

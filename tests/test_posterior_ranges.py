@@ -1,0 +1,66 @@
+"""Experiment ranges `from_posterior`: the posterior 5-95% interval, or a clear refusal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.errors import ConfigError
+from model.evidence.posterior import Posterior, posterior_table
+from model.sweeps.experiment import load_experiment
+
+APPROVAL = "certification.national.approval"
+EXPERIMENTS = Path(__file__).parents[1] / "experiments"
+
+
+def write(tmp_path: Path, parameter: str) -> Path:
+    values = np.linspace(0.5, 0.9, 101)  # 5-95%: 0.52 to 0.88
+    sample = Posterior(pd.DataFrame({APPROVAL: values}), np.ones(101))
+    posterior_table(sample).to_parquet(tmp_path / "post.parquet")
+    path = tmp_path / "exp.toml"
+    path.write_text(
+        'scale = 0.002\nsampler = "latin"\nsamples = 4\nposterior = "post.parquet"\n'
+        f'[changes]\n"time.end" = "2019Q4"\n[parameters."{APPROVAL}"]\n{parameter}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_range_from_the_posterior_is_its_5_to_95_percent_interval(tmp_path) -> None:
+    experiment = load_experiment(write(tmp_path, "from_posterior = true\n"))
+    low, high = experiment.spec.parameters[APPROVAL].range
+    # Each draw sits at the middle of its weight step: 0.5 + 4.55 x 0.004 = 0.5182.
+    assert low == pytest.approx(0.5182) and high == pytest.approx(0.8818)
+    assert all(low <= point[0] <= high for point in experiment.points)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "says"),
+    [
+        ("from_posterior = true\nrange = [0.1, 0.2]\n", "either from_posterior or range"),
+        ('from_posterior = "yes"\n', "allowed: true or false"),
+    ],
+)
+def test_a_bad_from_posterior_is_refused_naming_the_key(tmp_path, parameter, says) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_experiment(write(tmp_path, parameter))
+    assert f"parameters.{APPROVAL}.from_posterior" in str(error.value) and says in str(error.value)
+
+
+def test_a_parameter_missing_from_the_posterior_is_refused(tmp_path) -> None:
+    path = write(tmp_path, "from_posterior = true\n")
+    text = path.read_text(encoding="utf-8").replace(APPROVAL, "innovation.patent_scale", 1)
+    path.write_text(text.replace(f'"{APPROVAL}"', '"innovation.patent_scale"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not in the posterior sample"):
+        load_experiment(path)
+
+
+def test_the_shipped_sobol_study_takes_its_calibrated_ranges_from_the_posterior() -> None:
+    sobol = load_experiment(EXPERIMENTS / "sobol.toml")
+    text = (EXPERIMENTS / "sobol.toml").read_text(encoding="utf-8")
+    assert text.splitlines().count("from_posterior = true") == 4
+    low, high = sobol.spec.parameters["matching.national_signal"].range
+    assert low < high
