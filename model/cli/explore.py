@@ -87,3 +87,34 @@ def explore(
         stats = f"coverage {box.coverage:.0%}, density {box.density:.0%}"
         console.print(f"box {box.number}: {stats}: {conditions}")
     console.print(f"[green]wrote[/] {report}")
+
+
+@app.command()
+def optimise(
+    spec: Annotated[Path, typer.Argument(help="Optimise file, e.g. experiments/support_2030.toml")],
+    out: OutFolder = None,
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    overwrite: Overwrite = False,
+    retry_failed: RetryFailed = False,
+    part_runs: PartRuns = PART_RUNS,
+) -> None:
+    """Search (EMA Workbench's robust optimisation) for the cheapest levers that hold the
+    file's target in enough sampled worlds; write the Pareto set and the chosen policies
+    as scenario files; rerun to resume.
+
+    Example: littlegiants optimise experiments/support_2030.toml --out runs/optimise
+    """
+    from model.exploration.optimise import expected_runs, load_optimise, run_optimise
+    from model.exploration.optimise_report import write_optimise_report
+
+    study, target, cost = load_optimise(spec)
+    options = SweepOptions(workers, scheduler, overwrite, retry_failed, part_runs)
+    settings = execution(options, allow_failures=False)
+    out_dir = out or Path("runs") / study.name
+    with stop_on_missing_runs(), runs_progress(study.name, expected_runs(study)) as advance:
+        result = run_optimise(study, target, cost, out_dir, settings, advance)
+    report, policies = write_optimise_report(result, out_dir, options.where)
+    for path in policies:
+        console.print(f"[green]wrote[/] {path}")
+    console.print(f"[green]wrote[/] {report}")

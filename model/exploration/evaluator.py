@@ -140,6 +140,7 @@ class SweepEvaluator(BaseEvaluator):
         self.on_runs = on_runs or (lambda _n: None)
         self.batches = 0
         self.failed = 0  # failed runs so far
+        self.history: list[dict[str, Any]] = []  # every policy the optimiser scored
         self.seconds = 0.0  # time spent running batches
 
     def initialize(self) -> None:
@@ -228,4 +229,6 @@ class SweepEvaluator(BaseEvaluator):
             mine = {name: values[mask] for name, values in outcomes.items()}
             with quiet():
                 optimization.evaluate([(policy, job)], experiments[mask], mine, problem)
+            scores = dict(zip(problem.outcome_names, job.solution.objectives, strict=True))
+            self.history.append(dict(policy) | scores)
         return jobs
