@@ -103,7 +103,7 @@ def prim_boxes(
 
 
 def as_real(x: pd.DataFrame) -> pd.DataFrame:
-    """Whole-number columns as floats: EMA Workbench 3.0's PRIM pastes float limits into
+    """Whole-number columns as floats: EMA Workbench 3.0 (PRIM, CART) writes float limits into
     integer columns, which pandas 3 refuses. Limits of whole-number variables are still
     data values (peeling cuts at quantiles of the sample), and reports round them."""
     return x.astype({c: "float64" for c in x.columns if pd.api.types.is_integer_dtype(x[c])})
@@ -182,7 +182,7 @@ def cart_leaves(
     top: int,
 ) -> list[Box]:
     """CART leaves where the cases of interest are the majority, widest first (at most `top`)."""
-    cart = _seeded_cart(x, np.asarray(y, dtype=bool), spec.mass_min, seed)
+    cart = _seeded_cart(as_real(x), np.asarray(y, dtype=bool), spec.mass_min, seed)
     by_name = {v.name: v for v in variables}
     initial = pd.DataFrame({c: [x[c].min(), x[c].max()] for c in x.columns})
     leaves = []

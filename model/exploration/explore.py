@@ -84,13 +84,17 @@ def run_explore(
     out: Path,
     execution: Execution,
     on_runs: Callable[[int], None] | None = None,
+    evaluator_type: type[SweepEvaluator] = SweepEvaluator,
 ) -> ExploreResult:
-    """Run (or resume) the explore's runs in `out`, then PRIM and CART on the outcome."""
+    """Run (or resume) the explore's runs in `out`, then PRIM and CART on the outcome.
+
+    `evaluator_type` replaces the simulations (tests give one that computes a formula).
+    """
     ema = workbench()
     measure = condition.measure
     model = study.ema_model([measure.name])
     plan = RunPlan(study, (measure,), study.spec.seeds_per_point)
-    evaluator = SweepEvaluator(model, plan, lambda _batch: out, execution, on_runs)
+    evaluator = evaluator_type(model, plan, lambda _batch: out, execution, on_runs)
     scenarios, policies = design(study)
     with quiet(), evaluator:
         experiments, outcomes = ema.perform_experiments(

@@ -88,8 +88,11 @@ class Condition:
 
     @property
     def text(self) -> str:
-        """The condition in words, e.g. 'national_little_giants in 2030Q4 < 30,000'."""
-        what = self.label or f"{self.measure.variables[0]} in {self.measure.quarters[0]}"
+        """The condition in words: its label, else e.g. 'national_little_giants in 2030Q4 <
+        30,000'."""
+        if self.label:
+            return self.label
+        what = f"{self.measure.variables[0]} in {self.measure.quarters[0]}"
         return f"{what} {COMPARISONS[self.comparison][0]} {format_number(self.threshold)}"
 
 

@@ -107,8 +107,12 @@ def run_optimise(
     out: Path,
     execution: Execution,
     on_runs: Callable[[int], None] | None = None,
+    evaluator_type: type[SweepEvaluator] = SweepEvaluator,
 ) -> OptimiseResult:
-    """Run (or resume) the robust search in `out`; `execution.overwrite` starts afresh."""
+    """Run (or resume) the robust search in `out`; `execution.overwrite` starts afresh.
+
+    `evaluator_type` replaces the simulations (tests give one that computes a formula).
+    """
     ema, spec = workbench(), study.spec
     if execution.overwrite:
         shutil.rmtree(out / EVALUATIONS, ignore_errors=True)
@@ -117,7 +121,7 @@ def run_optimise(
     plan = RunPlan(study, (target.measure, cost), spec.seeds_per_world)
     plan.worlds = {world.name: i for i, world in enumerate(sampled)}
     folder = _batch_folder(out / EVALUATIONS)
-    evaluator = SweepEvaluator(model, plan, folder, execution, on_runs)
+    evaluator = evaluator_type(model, plan, folder, execution, on_runs)
     functions = [
         ema.ScalarOutcome(COST, kind=ema.ScalarOutcome.MINIMIZE, variable_name=cost.name,
                           function=mean_bn),
