@@ -3,22 +3,24 @@
 `prim_boxes` runs EMA's `Prim` on an experiments table (one column per variable)
 and a boolean outcome of interest, box after box: on each peeling trajectory it
 selects the widest box at least `min_density` dense (or, for the first box, the
-densest one if none is), keeps EMA's trade-off plot and box plot, and records the
-box's conditions with their quasi-p values. `cart_leaves` does the same for the
-leaves of EMA's CART tree in which the outcome is the majority.
+densest one if none is), drops the restrictions whose limits are not significant
+(quasi-p above `max_qp`, as Bryant and Lempert advise), keeps EMA's trade-off plot
+and box plot, and records the box's conditions with their quasi-p values.
+`cart_leaves` records the leaves of EMA's CART tree in which the outcome is the majority.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from model.exploration.ema import analysis, quiet
+from model.exploration.measures import format_number
 from model.exploration.spec import CartSpec, PrimSpec
 from model.exploration.variables import Variable
 
@@ -48,7 +50,9 @@ class Limit:
         """The lower limit (a whole-number variable's rounded up)."""
         if self.low is None:
             return "–"
-        return f"{math.ceil(self.low - 1e-9):d}" if self.variable.kind is int else f"{self.low:.3g}"
+        if self.variable.kind is int:
+            return f"{math.ceil(self.low - 1e-9):d}"
+        return format_number(self.low)
 
     @property
     def high_text(self) -> str:
@@ -73,6 +77,7 @@ class Box:
     limits: tuple[Limit, ...]
     trajectory_id: int = -1  # the box's place on PRIM's peeling trajectory
     dense_enough: bool = True  # reaches the density goal
+    dropped: tuple[Variable, ...] = ()  # restrictions pruned for their quasi-p values
     figures: dict[str, Any] = field(default_factory=dict, compare=False)  # name -> Figure
 
 
@@ -98,8 +103,27 @@ def prim_boxes(
             if not dense and number > 1:
                 break
             box.select(chosen)
-            boxes.append(_prim_record(prim, box, chosen, number, dense, by_name))
+            dropped = prune(box, spec.max_qp)
+            current = len(box.peeling_trajectory) - 1 if dropped else chosen
+            record = _prim_record(prim, box, current, number, dense, by_name)
+            boxes.append(replace(record, dropped=tuple(by_name[n] for n in dropped)))
     return boxes
+
+
+def prune(box: Any, max_qp: float) -> list[str]:
+    """Drop, weakest first, the restrictions none of whose limits has a quasi-p value of
+    at most `max_qp` (EMA's `drop_restriction`; each drop adds a box to the trajectory).
+    At least one restriction stays. Returns the names dropped."""
+    dropped: list[str] = []
+    while True:
+        _, table = box.inspect(style="data")[0]
+        qp = table.iloc[:, 2:].astype(float).min(axis=1)  # the stronger side of each limit
+        weak = qp[qp > max_qp]
+        if weak.empty or len(qp) <= 1:
+            return dropped
+        name = str(weak.idxmax())
+        box.drop_restriction(name)
+        dropped.append(name)
 
 
 def as_real(x: pd.DataFrame) -> pd.DataFrame:

@@ -43,7 +43,8 @@ def design_section(result: ExploreResult, where: str) -> str:
         f"Base scenario `{spec.scenario}` at scale {spec.scale:g} of the 1:1 population; "
         f"{spec.samples} Latin-hypercube points over the uncertainties and levers together "
         f"(base seed {spec.base_seed}) × {spec.seeds_per_point} seed(s) = {result.runs} runs, "
-        f"in {where}: {result.seconds:.0f} s of runs now (0 s when all were already done), "
+        f"in {where}: {result.seconds:.0f} s of runs in this invocation (runs already in the "
+        "folder are not run again), "
         f"{result.analysis_seconds:.1f} s for PRIM and CART.",
     ]
     if result.failed:
@@ -86,6 +87,9 @@ def box_sentence(box: Box, result: ExploreResult, kind: str = "Box") -> str:
     total = int(result.analysed["of_interest"].sum())
     where = " and ".join(limit.text for limit in box.limits) or "anywhere"
     goal = "" if box.dense_enough else " (below the density goal: no denser box was found)"
+    if box.dropped:
+        names = ", ".join(v.text for v in box.dropped)
+        goal += f" (restrictions on {names} dropped: not significant)"
     return (
         f"**{kind} {box.number}**: when {where}, {box.cases} of the {box.points} points in the "
         f"box ({box.density:.0%}, the density) end with {result.condition.text}{goal}; the box "

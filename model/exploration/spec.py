@@ -77,6 +77,7 @@ class PrimSpec(Strict):
     mass_min: float = Field(0.05, gt=0, lt=1)
     min_density: float = Field(0.8, gt=0, le=1)  # a box is the widest one at least this dense
     boxes: StrictInt = Field(3, ge=1, le=10)  # most boxes reported
+    max_qp: float = Field(0.05, gt=0, le=1)  # restrictions less significant are dropped
 
 
 class CartSpec(Strict):
