@@ -97,10 +97,8 @@ def test_prim_through_the_bridge_finds_a_known_failure_region(tmp_path):
 @pytest.mark.slow
 def test_a_small_real_explore_writes_its_report(tmp_path):
     spec = write(tmp_path, "small.toml", SMALL)
-    started = time.perf_counter()
-    result = invoke("explore", spec, "--out", tmp_path / "out", "--workers", "1")
+    result = invoke("explore", spec, "--out", tmp_path / "out", "--workers", "1")  # ~10 s
     assert result.exit_code == 0, result.output
-    assert time.perf_counter() - started < 30
     table = pd.read_parquet(tmp_path / "out" / TABLE)
     assert len(table) == 10 and table["national_little_giants_2030Q4"].notna().all()
     cases = int(table["of_interest"].sum())

@@ -161,9 +161,9 @@ def _prim_record(
         int(stats["n"]),
         int(stats["k"]),
         tuple(limits),
-        i,
-        dense,
-        figures,
+        trajectory_id=i,
+        dense_enough=dense,
+        figures=figures,
     )
 
 
