@@ -150,7 +150,7 @@ def _prim_record(
     for name in table.index:
         low, high, qp_low, qp_high = (float(v) for v in table.loc[name].to_numpy())
         limits.append(_limit(by_name[name], low, high, prim.box_init[name], qp_low, qp_high))
-    figures = {"tradeoff": _mark_chosen(box.show_tradeoff(annotated=True), stats)}
+    figures = {"tradeoff": _mark_chosen(box.show_tradeoff(), stats)}
     if limits:
         figures["limits"] = _widen(box.inspect(i, style="graph")[0], len(limits))
     return Box(

@@ -165,7 +165,7 @@ def _figures(box: Box, out: Path) -> list[str]:
 
     captions = {
         "tradeoff": "Coverage against density along the peeling trajectory (EMA's trade-off "
-        "plot; colour: restricted dimensions; labels: trajectory ids)",
+        "plot; colour: restricted dimensions; ringed: the box reported, after pruning)",
         "limits": "The box's limits within each variable's range, with quasi-p values",
     }
     lines = []
