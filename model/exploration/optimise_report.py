@@ -63,10 +63,10 @@ def pareto_chart(result: OptimiseResult) -> Figure:
     ax.axhline(result.study.spec.robustness, color="#009E73", linestyle="--",
                label=f"required ({result.study.spec.robustness:.0%})")  # fmt: skip
     ax.set_xlabel("mean cost over the sampled worlds, bn yuan (fiscal + guidance funds)")
-    ax.set_ylabel(f"share of worlds with {result.target.text}")
+    ax.set_ylabel("share of sampled worlds meeting the target")
     ax.set_ylim(-0.03, 1.03)
     ax.legend(fontsize="small", loc="lower right")
-    ax.set_title(f"{result.study.name}: cost against robustness")
+    ax.set_title(f"{result.study.name}: {result.target.text}", fontsize="medium")
     return fig
 
 
