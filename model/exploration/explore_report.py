@@ -146,8 +146,10 @@ def prim_section(result: ExploreResult, out: Path) -> str:
         f"EMA Workbench's PRIM (peel α {spec.peel_alpha:g}, paste α {spec.paste_alpha:g}, "
         f"smallest box {spec.mass_min:.0%} of the points) over all uncertainties and levers. "
         f"On each peeling trajectory the widest box at least {spec.min_density:.0%} dense is "
-        "chosen; each further box is sought among the points outside the earlier ones. "
-        "Quasi-p values below 0.05 mark limits unlikely to be chance.",
+        "chosen, then restrictions none of whose limits has a quasi-p value of at most "
+        f"{spec.max_qp:g} are dropped, weakest first (quasi-p values are one-sided binomial "
+        "tests of each limit, Bryant and Lempert 2010). Each further box is sought among the "
+        "points outside the earlier ones.",
         "",
         summary_table(result.prim, "Box"),
     ]
