@@ -1,0 +1,1 @@
+"""Exploratory modelling with EMA Workbench: scenario discovery and robust search on sweeps."""
