@@ -149,7 +149,14 @@ def read_dotted(params: BaseModel, key: str) -> Any:
     in a parameter object; AttributeError or IndexError where there is none."""
     value: Any = params
     for part in key.split("."):
-        value = value[int(part)] if isinstance(value, tuple | list) else getattr(value, part)
+        if isinstance(value, tuple | list):
+            value = value[int(part)]
+        elif isinstance(value, Mapping):
+            if part not in value:
+                raise AttributeError(f"no key '{part}' in {key}")
+            value = value[part]
+        else:
+            value = getattr(value, part)
     return value
 
 
