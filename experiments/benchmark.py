@@ -8,7 +8,7 @@ wall-clock seconds (build and run separately) and peak resident memory.
 Goal (issue 2): <= 10 s and <= 2 GiB on a 2-core machine.
 
 Section `mesa_ratio`: the project's model against a plain per-agent Mesa version
-of the same quarterly rules (experiments/plain_mesa.py) at 10^3, 10^4 and 10^5
+of the same quarterly rules (experiments/plain_mesa/) at 10^3, 10^4 and 10^5
 initial firms, each timed in a fresh process. Goal (issue 5): >= 50x at 10^4
 and >= 80x at 10^5. At 10^5 the plain model runs only its first
 PLAIN_QUARTERS_LARGE quarters; the ratio compares the same quarters of both.
