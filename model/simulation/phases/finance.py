@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.simulation.population import Population
+from model.simulation.compiled import kernel, wrote
+from model.simulation.population import DEAD, Population
 
 if TYPE_CHECKING:
     from model.simulation.economy import Economy
@@ -32,6 +33,7 @@ class Plans:
     equipment: np.ndarray
     from_earmarks: np.ndarray  # part of the plans paid from earmarked money
     buffer: np.ndarray  # operating cash kept back
+    need: np.ndarray  # what plans and buffer need beyond cash (0 for exited firms)
 
     @property
     def total(self) -> np.ndarray:
@@ -39,34 +41,70 @@ class Plans:
         return self.rd + self.equipment
 
 
+@kernel
+def _plan_all(status, earmarked, rd_intensity, revenue, fixed_assets, opex, cash, rules, out):
+    """Per firm: from earmarks e = earmarked / quarters; R&D = intensity x sales + share x e;
+    equipment = speed x max(K/Y x 4 x sales - plant, 0) + (1 - share) x e; buffer =
+    quarters x opex; need = max(R&D + equipment + buffer - cash, 0); 0 if exited."""
+    quarters, rd_share, capital_output, speed, buffer_quarters = rules
+    rd, equipment, from_earmarks, buffer, need = out
+    for i in range(len(status)):
+        alive = 1.0 if status[i] != DEAD else 0.0
+        from_earmarks[i] = earmarked[i] / quarters * alive
+        rd[i] = (rd_intensity[i] * revenue[i] + rd_share * from_earmarks[i]) * alive
+        gap = max(capital_output * 4.0 * revenue[i] - fixed_assets[i], 0.0)
+        equipment[i] = (speed * gap + (1.0 - rd_share) * from_earmarks[i]) * alive
+        buffer[i] = buffer_quarters * opex[i] * alive
+        need[i] = max(rd[i] + equipment[i] + buffer[i] - cash[i], 0.0) * alive
+
+
 def plan(model: Economy) -> Plans:
     """R&D and equipment plans, including the quarter's share of earmarked money."""
     pop, params = model.population, model.params
     p, spending = params.production, params.finance.spending
-    from_earmarks = pop.earmarked / spending.quarters * pop.alive
-    rd = pop.rd_intensity * pop.revenue + spending.rd_share * from_earmarks
-    gap = np.maximum(p.capital_output_ratio * 4.0 * pop.revenue - pop.fixed_assets, 0.0)
-    equipment = p.investment_speed * gap + (1.0 - spending.rd_share) * from_earmarks
-    buffer = pop.operating_buffer(params.finance.bank.cash_buffer_quarters)
-    return Plans(rd * pop.alive, equipment * pop.alive, from_earmarks, buffer * pop.alive)
+    rules = (
+        float(spending.quarters),
+        spending.rd_share,
+        p.capital_output_ratio,
+        p.investment_speed,
+        params.finance.bank.cash_buffer_quarters,
+    )
+    plans = Plans(*(np.empty(len(pop)) for _ in range(5)))
+    _plan_all(
+        pop.status,
+        pop.earmarked,
+        pop.rd_intensity,
+        pop.revenue,
+        pop.fixed_assets,
+        pop.opex,
+        pop.cash,
+        rules,
+        (plans.rd, plans.equipment, plans.from_earmarks, plans.buffer, plans.need),
+    )
+    return plans
 
 
-def shortfall(pop: Population, plans: Plans) -> np.ndarray:
-    """Money a firm's plans and buffer need beyond its cash (0 for exited firms)."""
-    return np.maximum(plans.total + plans.buffer - pop.cash, 0.0) * pop.alive
+@kernel
+def _pay_programme_awards(support_payment, support_until, quarter, cash, earmarked, grants):
+    """Central programme awards of the quarter (while `support_until` >= quarter) go into
+    cash and are earmarked for the plans."""
+    for i in range(len(cash)):
+        grants[i] = support_payment[i] if support_until[i] >= quarter else 0.0
+        cash[i] += grants[i]
+        earmarked[i] += grants[i]
 
 
 def raise_funds(model: Economy) -> None:
     """Awards arrive; banks, IP lenders, funds, VC and exchanges act; plans are funded."""
     pop, rng = model.population, model.rng
-    grants = pop.support_payment * (pop.support_until >= model.quarter)
-    pop.grants = grants
-    pop.cash += grants
-    pop.earmarked += grants
+    grants = pop.grants
+    _pay_programme_awards(
+        pop.support_payment, pop.support_until, model.quarter, pop.cash, pop.earmarked, grants
+    )
+    wrote(pop.cash, pop.earmarked, grants)
     plans = plan(model)
-    need = shortfall(pop, plans)
-    loans = model.bank.lend(pop, need, rng)
-    pledged = model.bank.pledge(pop, need - loans, rng)
+    loans = model.bank.lend(pop, plans.need, rng)
+    pledged = model.bank.pledge(pop, plans.need - loans, rng)
     private = model.vc.invest(pop, rng)
     fund, crowded_in, replaced = model.guidance_fund.invest(pop, rng, model.year, private)
     model.exchanges.apply(pop, rng, model.quarter)
@@ -84,16 +122,60 @@ def raise_funds(model: Economy) -> None:
     model.ledger.record(capex=-spend(model, plans), repayment=-prepay(pop, plans))
 
 
+@kernel
+def _book_all(bank, ip_pledge, guidance_fund, vc, ipo, columns):
+    """New money into cash, debt and equity; equity (fund + VC + IPO) is earmarked."""
+    vc_backed, bank_debt, ip_debt, equity_raised, equity_ytd, earmarked, cash = columns
+    for i in range(len(cash)):
+        equity = guidance_fund[i] + vc[i] + ipo[i]
+        vc_backed[i] |= (guidance_fund[i] + vc[i]) > 0
+        bank_debt[i] += bank[i]
+        ip_debt[i] += ip_pledge[i]
+        equity_raised[i] += equity
+        equity_ytd[i] += equity
+        earmarked[i] += equity
+        cash[i] += bank[i] + ip_pledge[i] + equity
+
+
 def book(pop: Population, flows: dict[str, np.ndarray]) -> None:
     """New money into cash, debt and equity; equity is earmarked for the plans."""
-    equity = flows["guidance_fund"] + flows["vc"] + flows["ipo"]
-    pop.vc_backed |= (flows["guidance_fund"] + flows["vc"]) > 0
-    pop.bank_debt += flows["bank"]
-    pop.ip_debt += flows["ip_pledge"]
-    pop.equity_raised += equity
-    pop.equity_ytd += equity
-    pop.earmarked += equity
-    pop.cash += flows["bank"] + flows["ip_pledge"] + equity
+    columns = (
+        pop.vc_backed,
+        pop.bank_debt,
+        pop.ip_debt,
+        pop.equity_raised,
+        pop.equity_ytd,
+        pop.earmarked,
+        pop.cash,
+    )
+    _book_all(
+        flows["bank"],
+        flows["ip_pledge"],
+        flows["guidance_fund"],
+        flows["vc"],
+        flows["ipo"],
+        columns,
+    )
+    wrote(*columns)
+
+
+@kernel
+def _spend_all(plans, status, columns, equipment_bought):
+    """Per firm: funded = min(1, max(cash - buffer, 0) / (R&D + equipment plans)); the R&D
+    budget is funded x R&D plan, funded x equipment plan is bought now, and earmarks
+    fall by funded x their share of the plans. A firm with funded < 1 is constrained."""
+    rd, equipment, from_earmarks, buffer = plans
+    cash, fixed_assets, earmarked, rd_budget, constrained = columns
+    for i in range(len(cash)):
+        available = max(cash[i] - buffer[i], 0.0)
+        total = rd[i] + equipment[i]
+        funded = available / total if total > available else 1.0
+        constrained[i] = funded < 1.0 and status[i] != DEAD
+        rd_budget[i] = rd[i] * funded
+        equipment_bought[i] = equipment[i] * funded
+        fixed_assets[i] += equipment_bought[i]
+        cash[i] -= equipment_bought[i]
+        earmarked[i] = max(earmarked[i] - from_earmarks[i] * funded, 0.0)
 
 
 def spend(model: Economy, plans: Plans) -> np.ndarray:
@@ -103,28 +185,39 @@ def spend(model: Economy, plans: Plans) -> np.ndarray:
     returns the equipment bought per firm (M yuan).
     """
     pop = model.population
-    available = np.maximum(pop.cash - plans.buffer, 0.0)
-    funded = np.ones(len(pop))
-    np.divide(available, plans.total, out=funded, where=plans.total > available)
-    pop.constrained = (funded < 1.0) & pop.alive
-    pop.rd_budget = plans.rd * funded
-    equipment = plans.equipment * funded
-    pop.fixed_assets += equipment
-    pop.cash -= equipment
-    pop.earmarked = np.maximum(pop.earmarked - plans.from_earmarks * funded, 0.0)
-    return equipment
+    columns = (pop.cash, pop.fixed_assets, pop.earmarked, pop.rd_budget, pop.constrained)
+    bought = np.empty(len(pop))
+    _spend_all(
+        (plans.rd, plans.equipment, plans.from_earmarks, plans.buffer), pop.status, columns, bought
+    )
+    wrote(*columns)
+    return bought
+
+
+@kernel
+def _prepay_all(buffer, status, columns, repaid):
+    """Per firm: spare = max(cash - R&D budget - 2 x buffer, 0) repays bank loans, then
+    IP-pledge loans; loans below TINY_DEBT_MYUAN are closed."""
+    cash, rd_budget, bank_debt, ip_debt = columns
+    for i in range(len(cash)):
+        spare = max(cash[i] - rd_budget[i] - 2.0 * buffer[i], 0.0) if status[i] != DEAD else 0.0
+        bank = min(spare, bank_debt[i])
+        ip = min(spare - bank, ip_debt[i])
+        bank_debt[i] -= bank
+        ip_debt[i] -= ip
+        cash[i] -= bank + ip
+        if bank_debt[i] < TINY_DEBT_MYUAN:
+            bank_debt[i] = 0.0
+        if ip_debt[i] < TINY_DEBT_MYUAN:
+            ip_debt[i] = 0.0
+        repaid[i] = bank + ip
 
 
 def prepay(pop: Population, plans: Plans) -> np.ndarray:
     """Firms with cash beyond their plans and twice their buffer repay loans (bank
     first); returns the principal repaid per firm (M yuan)."""
-    spare = np.maximum(pop.cash - pop.rd_budget - 2.0 * plans.buffer, 0.0) * pop.alive
-    bank = np.minimum(spare, pop.bank_debt)
-    ip = np.minimum(spare - bank, pop.ip_debt)
-    pop.bank_debt -= bank
-    pop.ip_debt -= ip
-    pop.cash -= bank + ip
-    tiny_bank = pop.bank_debt < TINY_DEBT_MYUAN
-    pop.bank_debt[tiny_bank] = 0.0
-    pop.ip_debt[pop.ip_debt < TINY_DEBT_MYUAN] = 0.0
-    return bank + ip
+    columns = (pop.cash, pop.rd_budget, pop.bank_debt, pop.ip_debt)
+    repaid = np.empty(len(pop))
+    _prepay_all(plans.buffer, pop.status, columns, repaid)
+    wrote(pop.cash, pop.bank_debt, pop.ip_debt)
+    return repaid
