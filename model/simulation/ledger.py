@@ -29,6 +29,12 @@ class Ledger:
                 self.net[rows if rows is not None else slice(None)] += amount
             self.totals[channel] = self.totals.get(channel, 0.0) + float(np.sum(amount))
 
+    def add_totals(self, **totals: float) -> None:
+        """Add channel totals computed elsewhere (compiled kernels add their per-firm net
+        flows to `net` themselves, when it is kept)."""
+        for channel, amount in totals.items():
+            self.totals[channel] = self.totals.get(channel, 0.0) + float(amount)
+
     def total(self, channel: str) -> float:
         """This quarter's total of one channel, M yuan (0 if none)."""
         return self.totals.get(channel, 0.0)
