@@ -22,8 +22,9 @@ class Ledger:
         self.net = np.zeros(n_firms if self.track_firms else 0)
         self.totals = {}
 
-    def record(self, rows: slice | None = None, **flows: np.ndarray) -> None:
-        """Add signed flows (M yuan, + into the firm) by channel, for all firms or `rows`."""
+    def record(self, rows: slice | np.ndarray | None = None, **flows: np.ndarray) -> None:
+        """Add signed flows (M yuan, + into the firm) by channel, for all firms or `rows`
+        (a slice or distinct row indexes)."""
         for channel, amount in flows.items():
             if self.track_firms:
                 self.net[rows if rows is not None else slice(None)] += amount

@@ -155,13 +155,12 @@ def award(model: Economy, rows: np.ndarray, amount_myuan: float) -> None:
     """One-off local awards on certification: paid into cash and earmarked for R&D and
     equipment (spent over the next quarters, see the finance phase)."""
     pop = model.population
-    paid = np.zeros(len(pop))
     scale = province_values(model, "award_scale")[pop.province[rows]]
-    paid[rows] = amount_myuan * model.params.fiscal.support_scale * scale
-    pop.cash += paid
-    pop.earmarked += paid
-    pop.grants += paid
-    model.ledger.record(fiscal=paid)
+    paid = amount_myuan * model.params.fiscal.support_scale * scale
+    pop.cash[rows] += paid
+    pop.earmarked[rows] += paid
+    pop.grants[rows] += paid
+    model.ledger.record(rows=rows, fiscal=paid)
 
 
 def run(model: Economy) -> None:

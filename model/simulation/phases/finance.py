@@ -118,64 +118,102 @@ def raise_funds(model: Economy) -> None:
         "ipo": ipo,
     }
     model.ledger.record(**flows)  # once for all firms: cheaper than block by block
-    book(pop, flows)
-    model.ledger.record(capex=-spend(model, plans), repayment=-prepay(pop, plans))
+    spent = np.zeros(2)  # equipment bought, principal repaid
+    _book_spend_prepay_all(
+        _flows(flows), _plan_columns(plans), pop.status, _columns(pop), spent, model.ledger.net
+    )
+    wrote(*_columns(pop), model.ledger.net)
+    model.ledger.add_totals(capex=-spent[0], repayment=-spent[1])
+
+
+def _flows(flows: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    return tuple(flows[k] for k in ("bank", "ip_pledge", "guidance_fund", "vc", "ipo"))
+
+
+def _plan_columns(plans: Plans) -> tuple[np.ndarray, ...]:
+    return plans.rd, plans.equipment, plans.from_earmarks, plans.buffer
+
+
+def _columns(pop: Population) -> tuple[np.ndarray, ...]:
+    """The columns booking, spending and prepaying write."""
+    return (
+        *(pop.vc_backed, pop.bank_debt, pop.ip_debt, pop.equity_raised, pop.equity_ytd),
+        *(pop.earmarked, pop.cash, pop.fixed_assets, pop.rd_budget, pop.constrained),
+    )
 
 
 @kernel
-def _book_all(bank, ip_pledge, guidance_fund, vc, ipo, columns):
+def _book(i, flows, columns):
     """New money into cash, debt and equity; equity (fund + VC + IPO) is earmarked."""
-    vc_backed, bank_debt, ip_debt, equity_raised, equity_ytd, earmarked, cash = columns
-    for i in range(len(cash)):
-        equity = guidance_fund[i] + vc[i] + ipo[i]
-        vc_backed[i] |= (guidance_fund[i] + vc[i]) > 0
-        bank_debt[i] += bank[i]
-        ip_debt[i] += ip_pledge[i]
-        equity_raised[i] += equity
-        equity_ytd[i] += equity
-        earmarked[i] += equity
-        cash[i] += bank[i] + ip_pledge[i] + equity
-
-
-def book(pop: Population, flows: dict[str, np.ndarray]) -> None:
-    """New money into cash, debt and equity; equity is earmarked for the plans."""
-    columns = (
-        pop.vc_backed,
-        pop.bank_debt,
-        pop.ip_debt,
-        pop.equity_raised,
-        pop.equity_ytd,
-        pop.earmarked,
-        pop.cash,
-    )
-    _book_all(
-        flows["bank"],
-        flows["ip_pledge"],
-        flows["guidance_fund"],
-        flows["vc"],
-        flows["ipo"],
-        columns,
-    )
-    wrote(*columns)
+    bank, ip_pledge, guidance_fund, vc, ipo = flows
+    vc_backed, bank_debt, ip_debt, equity_raised, equity_ytd, earmarked, cash = columns[:7]
+    equity = guidance_fund[i] + vc[i] + ipo[i]
+    vc_backed[i] |= (guidance_fund[i] + vc[i]) > 0
+    bank_debt[i] += bank[i]
+    ip_debt[i] += ip_pledge[i]
+    equity_raised[i] += equity
+    equity_ytd[i] += equity
+    earmarked[i] += equity
+    cash[i] += bank[i] + ip_pledge[i] + equity
 
 
 @kernel
-def _spend_all(plans, status, columns, equipment_bought):
-    """Per firm: funded = min(1, max(cash - buffer, 0) / (R&D + equipment plans)); the R&D
-    budget is funded x R&D plan, funded x equipment plan is bought now, and earmarks
+def _spend(i, plans, status, columns):
+    """funded = min(1, max(cash - buffer, 0) / (R&D + equipment plans)); the R&D budget
+    is funded x R&D plan, funded x equipment plan is bought now (returned), and earmarks
     fall by funded x their share of the plans. A firm with funded < 1 is constrained."""
     rd, equipment, from_earmarks, buffer = plans
-    cash, fixed_assets, earmarked, rd_budget, constrained = columns
-    for i in range(len(cash)):
-        available = max(cash[i] - buffer[i], 0.0)
-        total = rd[i] + equipment[i]
-        funded = available / total if total > available else 1.0
-        constrained[i] = funded < 1.0 and status[i] != DEAD
-        rd_budget[i] = rd[i] * funded
-        equipment_bought[i] = equipment[i] * funded
-        fixed_assets[i] += equipment_bought[i]
-        cash[i] -= equipment_bought[i]
-        earmarked[i] = max(earmarked[i] - from_earmarks[i] * funded, 0.0)
+    earmarked, cash, fixed_assets, rd_budget, constrained = columns[5:]
+    available = max(cash[i] - buffer[i], 0.0)
+    total = rd[i] + equipment[i]
+    funded = available / total if total > available else 1.0
+    constrained[i] = funded < 1.0 and status[i] != DEAD
+    rd_budget[i] = rd[i] * funded
+    bought = equipment[i] * funded
+    fixed_assets[i] += bought
+    cash[i] -= bought
+    earmarked[i] = max(earmarked[i] - from_earmarks[i] * funded, 0.0)
+    return bought
+
+
+@kernel
+def _prepay(i, buffer, status, columns):
+    """spare = max(cash - R&D budget - 2 x buffer, 0) repays bank loans, then IP-pledge
+    loans (the principal repaid is returned); loans below TINY_DEBT_MYUAN are closed."""
+    bank_debt, ip_debt, cash, rd_budget = columns[1], columns[2], columns[6], columns[8]
+    spare = max(cash[i] - rd_budget[i] - 2.0 * buffer[i], 0.0) if status[i] != DEAD else 0.0
+    bank = min(spare, bank_debt[i])
+    ip = min(spare - bank, ip_debt[i])
+    bank_debt[i] -= bank
+    ip_debt[i] -= ip
+    cash[i] -= bank + ip
+    if bank_debt[i] < TINY_DEBT_MYUAN:
+        bank_debt[i] = 0.0
+    if ip_debt[i] < TINY_DEBT_MYUAN:
+        ip_debt[i] = 0.0
+    return bank + ip
+
+
+@kernel
+def _book_spend_prepay_all(flows, plans, status, columns, spent, net):
+    """Each firm books its new money, funds its plans and prepays loans; the totals of
+    equipment bought and principal repaid go into `spent` (and each firm's into `net`
+    when the ledger keeps it)."""
+    for i in range(len(status)):
+        _book(i, flows, columns)
+        bought = _spend(i, plans, status, columns)
+        repaid = _prepay(i, plans[3], status, columns)
+        spent[0] += bought
+        spent[1] += repaid
+        if len(net):
+            net[i] -= bought
+            net[i] -= repaid
+
+
+@kernel
+def _spend_all(plans, status, columns, bought):
+    for i in range(len(status)):
+        bought[i] = _spend(i, plans, status, columns)
 
 
 def spend(model: Economy, plans: Plans) -> np.ndarray:
@@ -185,39 +223,22 @@ def spend(model: Economy, plans: Plans) -> np.ndarray:
     returns the equipment bought per firm (M yuan).
     """
     pop = model.population
-    columns = (pop.cash, pop.fixed_assets, pop.earmarked, pop.rd_budget, pop.constrained)
     bought = np.empty(len(pop))
-    _spend_all(
-        (plans.rd, plans.equipment, plans.from_earmarks, plans.buffer), pop.status, columns, bought
-    )
-    wrote(*columns)
+    _spend_all(_plan_columns(plans), pop.status, _columns(pop), bought)
+    wrote(*_columns(pop))
     return bought
 
 
 @kernel
 def _prepay_all(buffer, status, columns, repaid):
-    """Per firm: spare = max(cash - R&D budget - 2 x buffer, 0) repays bank loans, then
-    IP-pledge loans; loans below TINY_DEBT_MYUAN are closed."""
-    cash, rd_budget, bank_debt, ip_debt = columns
-    for i in range(len(cash)):
-        spare = max(cash[i] - rd_budget[i] - 2.0 * buffer[i], 0.0) if status[i] != DEAD else 0.0
-        bank = min(spare, bank_debt[i])
-        ip = min(spare - bank, ip_debt[i])
-        bank_debt[i] -= bank
-        ip_debt[i] -= ip
-        cash[i] -= bank + ip
-        if bank_debt[i] < TINY_DEBT_MYUAN:
-            bank_debt[i] = 0.0
-        if ip_debt[i] < TINY_DEBT_MYUAN:
-            ip_debt[i] = 0.0
-        repaid[i] = bank + ip
+    for i in range(len(status)):
+        repaid[i] = _prepay(i, buffer, status, columns)
 
 
 def prepay(pop: Population, plans: Plans) -> np.ndarray:
     """Firms with cash beyond their plans and twice their buffer repay loans (bank
     first); returns the principal repaid per firm (M yuan)."""
-    columns = (pop.cash, pop.rd_budget, pop.bank_debt, pop.ip_debt)
     repaid = np.empty(len(pop))
-    _prepay_all(plans.buffer, pop.status, columns, repaid)
+    _prepay_all(plans.buffer, pop.status, _columns(pop), repaid)
     wrote(pop.cash, pop.bank_debt, pop.ip_debt)
     return repaid
