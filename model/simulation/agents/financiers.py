@@ -75,13 +75,26 @@ class Bank(mesa.Agent):
 
     def pledge(self, pop: Population, need: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """IP-pledge loans against invention patents for firms still short of cash."""
-        asking = pop.rows(np.flatnonzero((need > 0) & (pop.patents > 0)))
-        value = self.ip_rules.loan_to_value * self.ip_rules.value_per_patent_myuan
-        headroom = np.maximum(value * asking.patents - asking.ip_debt, 0.0)
-        uses = rng.random(len(asking)) < self.ip_rules.uptake
-        loans = uses * np.minimum(need[asking.rows], headroom)
+        ip = self.ip_rules
+        loans = np.empty(len(pop))
+        rules = (ip.loan_to_value * ip.value_per_patent_myuan, ip.uptake)
+        _pledge_all(need, pop.patents, pop.ip_debt, rules, rng, loans)
         self.ip_paid = float(loans.sum())
-        return asking.expand(loans, fill=0.0)
+        return loans
+
+
+@kernel
+def _pledge_all(need, patents, ip_debt, rules, rng, loans):
+    """A firm still short of cash that owns invention patents takes up a pledge loan with
+    chance `uptake` (one uniform draw per such firm, in row order): min(need, pledge value
+    per patent x patents - IP debt), never negative."""
+    value_per_patent, uptake = rules
+    for i in range(len(need)):
+        loans[i] = 0.0
+        if need[i] > 0 and patents[i] > 0:
+            headroom = max(value_per_patent * patents[i] - ip_debt[i], 0.0)
+            if rng.random() < uptake:
+                loans[i] = min(need[i], headroom)
 
 
 class VentureCapital(mesa.Agent):
