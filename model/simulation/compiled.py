@@ -24,6 +24,12 @@ def kernel[F: Callable[..., Any]](function: F) -> F:
     return numba.njit(cache=True, nogil=True)(function)  # type: ignore[return-value]
 
 
+def rule[F: Callable[..., Any]](function: F) -> F:
+    """Compile a rule for one firm, called from kernels: inlined into each kernel that
+    calls it (a call would pass its arrays with reference counting, per firm)."""
+    return numba.njit(inline="always")(function)  # type: ignore[return-value]
+
+
 def wrote(*columns: np.ndarray) -> None:
     """Say that compiled code wrote these arrays in place.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.simulation.compiled import kernel
+from model.simulation.compiled import kernel, rule
 from model.simulation.population import INNOVATIVE, PROVINCIAL
 
 
@@ -24,24 +24,26 @@ def credit_inputs(firms) -> tuple[np.ndarray, ...]:
     )
 
 
-@kernel
-def credit_headroom(accounts, i, bonus, limits):
-    """New credit firm i could get: min(LTV x plant x (1 + bonus), max debt ratio x
+@rule
+def credit_headroom(fixed_assets, cash, revenue, opex, debt, bonus, limits):
+    """New credit a firm could get: min(LTV x plant x (1 + bonus), max debt ratio x
     (max(cash, 0) + plant), 4 x max(revenue - opex, 0) / (cover x rate)) - debt, >= 0."""
-    fixed_assets, cash, revenue, opex, bank_debt, ip_debt = accounts
     loan_to_value, max_debt_ratio, cover_rate = limits
-    collateral = loan_to_value * fixed_assets[i] * (1.0 + bonus)
-    ratio_cap = max_debt_ratio * (max(cash[i], 0.0) + fixed_assets[i])
-    flow_cap = max(revenue[i] - opex[i], 0.0) * 4.0 / cover_rate
-    limit = min(min(collateral, ratio_cap), flow_cap)
-    return max(limit - bank_debt[i] - ip_debt[i], 0.0)
+    collateral = loan_to_value * fixed_assets * (1.0 + bonus)
+    ratio_cap = max_debt_ratio * (max(cash, 0.0) + fixed_assets)
+    flow_cap = max(revenue - opex, 0.0) * 4.0 / cover_rate
+    return max(min(min(collateral, ratio_cap), flow_cap) - debt, 0.0)
 
 
 @kernel
 def headroom_all(accounts, bonus, limits, out):
     """`credit_headroom` of every firm, with its own limit bonus."""
+    fixed_assets, cash, revenue, opex, bank_debt, ip_debt = accounts
     for i in range(len(out)):
-        out[i] = credit_headroom(accounts, i, bonus[i], limits)
+        debt = bank_debt[i] + ip_debt[i]
+        out[i] = credit_headroom(
+            fixed_assets[i], cash[i], revenue[i], opex[i], debt, bonus[i], limits
+        )
 
 
 @kernel
@@ -55,27 +57,35 @@ def lend_all(accounts, status, need, chances, limits, relending, rng, out):
     re-lending bonus - headroom, need - headroom), all extras scaled down alike when
     they exceed the room.
     """
+    fixed_assets, cash, revenue, opex, bank_debt, ip_debt = accounts
     approval, certified_approval, title_bonus = chances
     room, relending_bonus = relending
     loans, relent = out
-    n = len(need)
-    base, extra = np.zeros(n), np.zeros(n)
-    asking = np.zeros(n, dtype=np.bool_)
+    # Re-lending candidates: their loan is the base headroom and `relent` their extra
+    # until all extras are known and shared out.
+    eligible = np.zeros(len(need), dtype=np.bool_)
     total = 0.0
-    for i in range(n):
+    for i in range(len(need)):
         certified = status[i] >= PROVINCIAL
         draw = rng.random(dtype=np.float32)
         served = draw < approval + (certified_approval - approval) * certified
-        asking[i] = served and need[i] > 0
+        loans[i], relent[i] = 0.0, 0.0
+        if not (served and need[i] > 0):
+            continue
         bonus = title_bonus * certified
-        base[i] = credit_headroom(accounts, i, bonus, limits)
-        if room > 0 and asking[i] and status[i] >= INNOVATIVE:
-            more = credit_headroom(accounts, i, bonus + relending_bonus, limits) - base[i]
-            extra[i] = min(max(more, 0.0), max(need[i] - base[i], 0.0))
-            total += extra[i]
+        plant, liquid, sales, costs = fixed_assets[i], cash[i], revenue[i], opex[i]
+        debt = bank_debt[i] + ip_debt[i]
+        base = credit_headroom(plant, liquid, sales, costs, debt, bonus, limits)
+        loans[i] = min(need[i], base)
+        if room > 0 and status[i] >= INNOVATIVE:
+            eligible[i] = True
+            bonus += relending_bonus
+            more = credit_headroom(plant, liquid, sales, costs, debt, bonus, limits) - base
+            loans[i], relent[i] = base, min(max(more, 0.0), max(need[i] - base, 0.0))
+            total += relent[i]
     rationed = room / total if total > room else 1.0
-    for i in range(n):
-        if total > room:
-            extra[i] *= rationed
-        loans[i] = min(need[i], base[i] + extra[i]) if asking[i] else 0.0
-        relent[i] = min(max(loans[i] - base[i], 0.0), extra[i])
+    for i in range(len(need)):
+        if eligible[i]:
+            base, extra = loans[i], relent[i] * rationed if total > room else relent[i]
+            loans[i] = min(need[i], base + extra)
+            relent[i] = min(max(loans[i] - base, 0.0), extra)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.simulation.compiled import kernel, wrote
+from model.simulation.compiled import kernel, rule, wrote
 from model.simulation.population import DEAD, Population
 
 if TYPE_CHECKING:
@@ -118,12 +118,7 @@ def raise_funds(model: Economy) -> None:
         "ipo": ipo,
     }
     model.ledger.record(**flows)  # once for all firms: cheaper than block by block
-    spent = np.zeros(2)  # equipment bought, principal repaid
-    _book_spend_prepay_all(
-        _flows(flows), _plan_columns(plans), pop.status, _columns(pop), spent, model.ledger.net
-    )
-    wrote(*_columns(pop), model.ledger.net)
-    model.ledger.add_totals(capex=-spent[0], repayment=-spent[1])
+    fund_plans(model, plans, flows)
 
 
 def _flows(flows: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
@@ -142,103 +137,91 @@ def _columns(pop: Population) -> tuple[np.ndarray, ...]:
     )
 
 
+@rule
+def funded_share(cash, buffer, rd, equipment):
+    """Share of its plans a firm can pay: min(1, max(cash - buffer, 0) / (R&D +
+    equipment plans)); a firm with a share below 1 is finance-constrained."""
+    available = max(cash - buffer, 0.0)
+    total = rd + equipment
+    return available / total if total > available else 1.0
+
+
+@rule
+def prepayment(cash, rd_budget, buffer, bank_debt, ip_debt):
+    """(bank, IP-pledge) principal a firm repays early: spare = max(cash - R&D budget -
+    2 x buffer, 0) goes to bank loans first, then IP-pledge loans."""
+    spare = max(cash - rd_budget - 2.0 * buffer, 0.0)
+    bank = min(spare, bank_debt)
+    return bank, min(spare - bank, ip_debt)
+
+
+@rule
+def closed_if_tiny(debt):
+    """Loans below TINY_DEBT_MYUAN are closed."""
+    return 0.0 if debt < TINY_DEBT_MYUAN else debt
+
+
 @kernel
-def _book(i, flows, columns):
-    """New money into cash, debt and equity; equity (fund + VC + IPO) is earmarked."""
+def _book_spend_prepay_all(flows, plans, status, columns, spent, net, per_firm):
+    """Each firm books its new money (equity = fund + VC + IPO is earmarked), funds its
+    plans (the R&D budget and the equipment bought now are the funded share of the
+    plans; earmarks fall by that share of their part) and prepays loans. The totals of
+    equipment bought and principal repaid go into `spent` (each firm's into `net` when
+    the ledger keeps it)."""
     bank, ip_pledge, guidance_fund, vc, ipo = flows
-    vc_backed, bank_debt, ip_debt, equity_raised, equity_ytd, earmarked, cash = columns[:7]
-    equity = guidance_fund[i] + vc[i] + ipo[i]
-    vc_backed[i] |= (guidance_fund[i] + vc[i]) > 0
-    bank_debt[i] += bank[i]
-    ip_debt[i] += ip_pledge[i]
-    equity_raised[i] += equity
-    equity_ytd[i] += equity
-    earmarked[i] += equity
-    cash[i] += bank[i] + ip_pledge[i] + equity
-
-
-@kernel
-def _spend(i, plans, status, columns):
-    """funded = min(1, max(cash - buffer, 0) / (R&D + equipment plans)); the R&D budget
-    is funded x R&D plan, funded x equipment plan is bought now (returned), and earmarks
-    fall by funded x their share of the plans. A firm with funded < 1 is constrained."""
     rd, equipment, from_earmarks, buffer = plans
+    vc_backed, bank_debt, ip_debt, equity_raised, equity_ytd = columns[:5]
     earmarked, cash, fixed_assets, rd_budget, constrained = columns[5:]
-    available = max(cash[i] - buffer[i], 0.0)
-    total = rd[i] + equipment[i]
-    funded = available / total if total > available else 1.0
-    constrained[i] = funded < 1.0 and status[i] != DEAD
-    rd_budget[i] = rd[i] * funded
-    bought = equipment[i] * funded
-    fixed_assets[i] += bought
-    cash[i] -= bought
-    earmarked[i] = max(earmarked[i] - from_earmarks[i] * funded, 0.0)
-    return bought
-
-
-@kernel
-def _prepay(i, buffer, status, columns):
-    """spare = max(cash - R&D budget - 2 x buffer, 0) repays bank loans, then IP-pledge
-    loans (the principal repaid is returned); loans below TINY_DEBT_MYUAN are closed."""
-    bank_debt, ip_debt, cash, rd_budget = columns[1], columns[2], columns[6], columns[8]
-    spare = max(cash[i] - rd_budget[i] - 2.0 * buffer[i], 0.0) if status[i] != DEAD else 0.0
-    bank = min(spare, bank_debt[i])
-    ip = min(spare - bank, ip_debt[i])
-    bank_debt[i] -= bank
-    ip_debt[i] -= ip
-    cash[i] -= bank + ip
-    if bank_debt[i] < TINY_DEBT_MYUAN:
-        bank_debt[i] = 0.0
-    if ip_debt[i] < TINY_DEBT_MYUAN:
-        ip_debt[i] = 0.0
-    return bank + ip
-
-
-@kernel
-def _book_spend_prepay_all(flows, plans, status, columns, spent, net):
-    """Each firm books its new money, funds its plans and prepays loans; the totals of
-    equipment bought and principal repaid go into `spent` (and each firm's into `net`
-    when the ledger keeps it)."""
+    bought_by_firm, repaid_by_firm = per_firm
     for i in range(len(status)):
-        _book(i, flows, columns)
-        bought = _spend(i, plans, status, columns)
-        repaid = _prepay(i, plans[3], status, columns)
+        equity = guidance_fund[i] + vc[i] + ipo[i]
+        vc_backed[i] |= (guidance_fund[i] + vc[i]) > 0
+        bank_debt[i] += bank[i]
+        ip_debt[i] += ip_pledge[i]
+        equity_raised[i] += equity
+        equity_ytd[i] += equity
+        earmarked[i] += equity
+        cash[i] += bank[i] + ip_pledge[i] + equity
+        funded = funded_share(cash[i], buffer[i], rd[i], equipment[i])
+        alive = status[i] != DEAD
+        constrained[i] = funded < 1.0 and alive
+        rd_budget[i] = rd[i] * funded
+        bought = equipment[i] * funded
+        fixed_assets[i] += bought
+        cash[i] -= bought
+        earmarked[i] = max(earmarked[i] - from_earmarks[i] * funded, 0.0)
+        bank_paid, ip_paid = 0.0, 0.0
+        if alive:
+            bank_paid, ip_paid = prepayment(
+                cash[i], rd_budget[i], buffer[i], bank_debt[i], ip_debt[i]
+            )
+        bank_debt[i] = closed_if_tiny(bank_debt[i] - bank_paid)
+        ip_debt[i] = closed_if_tiny(ip_debt[i] - ip_paid)
+        cash[i] -= bank_paid + ip_paid
         spent[0] += bought
-        spent[1] += repaid
+        spent[1] += bank_paid + ip_paid
+        bought_by_firm[i], repaid_by_firm[i] = bought, bank_paid + ip_paid
         if len(net):
             net[i] -= bought
-            net[i] -= repaid
+            net[i] -= bank_paid + ip_paid
 
 
-@kernel
-def _spend_all(plans, status, columns, bought):
-    for i in range(len(status)):
-        bought[i] = _spend(i, plans, status, columns)
-
-
-def spend(model: Economy, plans: Plans) -> np.ndarray:
-    """Fund the plans from cash above the buffer; cut them where that is short.
-
-    Sets `rd_budget` (spent by the innovation phase) and buys the equipment now;
-    returns the equipment bought per firm (M yuan).
-    """
+def fund_plans(
+    model: Economy, plans: Plans, flows: dict[str, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Book the quarter's new money (`flows` by channel, none if omitted), fund the plans
+    from cash above the buffer, cutting them where that is short, and prepay loans from
+    spare cash. Sets `rd_budget` (spent by the innovation phase) and buys the equipment
+    now; returns (equipment bought, principal repaid) per firm, M yuan."""
     pop = model.population
-    bought = np.empty(len(pop))
-    _spend_all(_plan_columns(plans), pop.status, _columns(pop), bought)
-    wrote(*_columns(pop))
-    return bought
-
-
-@kernel
-def _prepay_all(buffer, status, columns, repaid):
-    for i in range(len(status)):
-        repaid[i] = _prepay(i, buffer, status, columns)
-
-
-def prepay(pop: Population, plans: Plans) -> np.ndarray:
-    """Firms with cash beyond their plans and twice their buffer repay loans (bank
-    first); returns the principal repaid per firm (M yuan)."""
-    repaid = np.empty(len(pop))
-    _prepay_all(plans.buffer, pop.status, _columns(pop), repaid)
-    wrote(pop.cash, pop.bank_debt, pop.ip_debt)
-    return repaid
+    if flows is None:
+        none = np.zeros(len(pop))
+        flows = dict.fromkeys(("bank", "ip_pledge", "guidance_fund", "vc", "ipo"), none)
+    spent, per_firm = np.zeros(2), (np.empty(len(pop)), np.empty(len(pop)))
+    columns = _columns(pop)
+    _book_spend_prepay_all(
+        _flows(flows), _plan_columns(plans), pop.status, columns, spent, model.ledger.net, per_firm
+    )
+    wrote(*columns, model.ledger.net)
+    model.ledger.add_totals(capex=-spent[0], repayment=-spent[1])
+    return per_firm

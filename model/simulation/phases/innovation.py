@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.simulation.compiled import kernel, wrote
+from model.simulation.compiled import kernel, rule, wrote
 from model.simulation.population import DEAD, Population
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from model.simulation.economy import Economy
 
 
-@kernel
+@rule
 def rd_spending(cash, rd_budget, opex, rules):
     """R&D this quarter: the budget finance funded, plus a share of the cash left above
     the operating buffer, within cash: clip(budget + share x max(cash - budget -
@@ -25,7 +25,7 @@ def rd_spending(cash, rd_budget, opex, rules):
     return min(max(rd, 0.0), max(cash, 0.0))
 
 
-@kernel
+@rule
 def patent_rate(rd_stock, tech_access, rules):
     """Expected invention patents filed this quarter: a K^beta x foreign technology
     access (beta < 1: knowledge has diminishing returns in patents)."""
@@ -33,7 +33,7 @@ def patent_rate(rd_stock, tech_access, rules):
     return rd_stock**patent_elasticity * (patent_scale * tech_access)
 
 
-@kernel
+@rule
 def learned_capability(capability, rd_stock, tech_access, customers, rules):
     """Capability moves towards what knowledge supports and grows with customers:
     c' = clip(c + speed x access x (K / (K + half) - c) + learning x min(customers,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.simulation.compiled import kernel, wrote
+from model.simulation.compiled import kernel, rule, wrote
 
 REFERENCE_SIZE_MYUAN = 10.0  # annual own-market sales at which sigma = firm volatility
 # Below 0.1M yuan a year a firm is dormant, not ever more volatile: the size scaling stops.
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from model.simulation.economy import Economy
 
 
-@kernel
+@rule
 def technology_access(control, exposure, sanctioned, losses):
     """Foreign technology access of an SME, 0-1.
 
@@ -30,7 +30,7 @@ def technology_access(control, exposure, sanctioned, losses):
     return 1.0 - exposure * min(lost, 1.0)
 
 
-@kernel
+@rule
 def own_market_growth(shock, size, volatility, capability, rules):
     """Gibrat growth of own-market sales (log change this quarter), faster for more
     capable firms.
