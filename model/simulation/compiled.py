@@ -30,6 +30,31 @@ def rule[F: Callable[..., Any]](function: F) -> F:
     return numba.njit(inline="always")(function)  # type: ignore[return-value]
 
 
+@rule
+def poisson_by_inversion(rng, rate, none_chance):
+    """A Poisson(rate) count from uniform draws: the smallest k whose cumulative
+    probability exceeds u, walking up from P(0) = `none_chance` = exp(-rate) (computed
+    beforehand, vectorised). Most rates here are far below 1, so most firms stop at 0
+    after one draw and one comparison. A rate above 30 is drawn as the sum of equal
+    Poisson parts of at most 30 (exp(-rate) would lose precision and then underflow)."""
+    parts = 1
+    if rate > 30.0:
+        parts = int(np.ceil(rate / 30.0))
+        rate /= parts
+        none_chance = np.exp(-rate)
+    count = 0
+    for _ in range(parts):
+        u = rng.random()
+        k, term = 0, none_chance
+        cumulative = term
+        while u >= cumulative and term > 0.0:
+            k += 1
+            term *= rate / k
+            cumulative += term
+        count += k
+    return count
+
+
 def wrote(*columns: np.ndarray) -> None:
     """Say that compiled code wrote these arrays in place.
 

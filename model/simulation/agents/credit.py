@@ -51,7 +51,7 @@ def lend_all(accounts, status, need, chances, limits, relending, rng, out):
     """The quarter's bank loans and the part funded by re-lending quotas.
 
     A firm with need > 0 is served with chance `approval` (`certified_approval` if
-    provincial or national; one uniform draw per firm, in row order); its loan is
+    provincial or national; a uniform draw per firm with need, in row order); its loan is
     min(need, headroom) with the title's limit bonus. While re-lending room is left,
     innovative-or-better firms served also get extra = min(headroom with the
     re-lending bonus - headroom, need - headroom), all extras scaled down alike when
@@ -66,11 +66,12 @@ def lend_all(accounts, status, need, chances, limits, relending, rng, out):
     eligible = np.zeros(len(need), dtype=np.bool_)
     total = 0.0
     for i in range(len(need)):
-        certified = status[i] >= PROVINCIAL
-        draw = rng.random(dtype=np.float32)
-        served = draw < approval + (certified_approval - approval) * certified
         loans[i], relent[i] = 0.0, 0.0
-        if not (served and need[i] > 0):
+        if need[i] <= 0:
+            continue
+        certified = status[i] >= PROVINCIAL
+        chance = approval + (certified_approval - approval) * certified
+        if rng.random(dtype=np.float32) >= chance:
             continue
         bonus = title_bonus * certified
         plant, liquid, sales, costs = fixed_assets[i], cash[i], revenue[i], opex[i]

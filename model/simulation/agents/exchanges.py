@@ -125,7 +125,7 @@ class Exchanges(mesa.Agent):
 
 @kernel
 def _applicants(firms, chances, rng):
-    """Rows of the firms applying to list this quarter (one uniform draw per firm):
+    """Rows of the firms applying to list this quarter (a uniform draw per free firm):
     operating, unlisted, not queued, with chance application rate (x the unbacked
     factor without VC backing)."""
     status, listed, queue_board, vc_backed = firms
@@ -133,9 +133,10 @@ def _applicants(firms, chances, rng):
     rows = np.empty(len(status), dtype=np.int64)
     count = 0
     for i in range(len(status)):
-        draw = rng.random(dtype=np.float32)
-        free = status[i] != DEAD and not listed[i] and queue_board[i] == NO_BOARD
-        if free and draw < application_rate * (1.0 if vc_backed[i] else unbacked):
+        if status[i] == DEAD or listed[i] or queue_board[i] != NO_BOARD:
+            continue
+        chance = application_rate * (1.0 if vc_backed[i] else unbacked)
+        if rng.random(dtype=np.float32) < chance:
             rows[count] = i
             count += 1
     return rows[:count]

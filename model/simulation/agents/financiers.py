@@ -128,7 +128,8 @@ class VentureCapital(mesa.Agent):
 
 @kernel
 def _round_winners(capability, status, zone, listed, chances, rng):
-    """Rows of the firms that close a round this quarter (one uniform draw per firm).
+    """Rows of the firms that close a round this quarter (a uniform draw per operating,
+    unlisted firm, in row order).
 
     Odds of a round = base odds x exp(slope x (capability - 0.5)) x (1 + certification
     signal if provincial or national) x (1 + zone bonus x zone finance services);
@@ -138,13 +139,12 @@ def _round_winners(capability, status, zone, listed, chances, rng):
     wins = np.empty(len(status), dtype=np.int64)
     count = 0
     for i in range(len(status)):
-        draw = rng.random(dtype=np.float32)
         if status[i] == DEAD or listed[i]:
             continue
         odds = np.exp(slope * (capability[i] - 0.5))
         odds *= base_odds * (1.0 + signal * (status[i] >= PROVINCIAL))
         odds *= 1.0 + zone_bonus * zone[i] * zone_services
-        if draw < odds / (odds + 1.0):
+        if rng.random(dtype=np.float32) < odds / (odds + 1.0):
             wins[count] = i
             count += 1
     return wins[:count]

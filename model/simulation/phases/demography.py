@@ -21,17 +21,18 @@ if TYPE_CHECKING:
 
 @kernel
 def _closing(status, birth_quarter, cash, quarter, hazards, rng):
-    """Rows of the firms that close this quarter (one uniform draw per firm, in row
-    order): hazard = exit rate + young-firm rate (younger than `young_years`) +
+    """Rows of the firms that close this quarter (a uniform draw per operating firm,
+    in row order): hazard = exit rate + young-firm rate (younger than `young_years`) +
     insolvency rate (negative cash)."""
     exit_rate, young_rate, insolvency_rate, young_years = hazards
     rows = np.empty(len(status), dtype=np.int64)
     count = 0
     for i in range(len(status)):
-        draw = rng.random(dtype=np.float32)
+        if status[i] == DEAD:
+            continue
         young = (quarter - birth_quarter[i]) / 4.0 < young_years
         hazard = exit_rate + young_rate * young + insolvency_rate * (cash[i] < 0)
-        if status[i] != DEAD and draw < hazard:
+        if rng.random(dtype=np.float32) < hazard:
             rows[count] = i
             count += 1
     return rows[:count]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.simulation.compiled import kernel, rule, wrote
+from model.simulation.population import DEAD, RowView
 
 REFERENCE_SIZE_MYUAN = 10.0  # annual own-market sales at which sigma = firm volatility
 # Below 0.1M yuan a year a firm is dormant, not ever more volatile: the size scaling stops.
@@ -14,6 +15,7 @@ SMALLEST_SIZE_MYUAN = 0.1
 FLOWS = ("revenue", "opex", "interest", "repayment", "capex")  # settle's ledger channels
 
 if TYPE_CHECKING:
+    from model.params.markets import ProductionParams
     from model.simulation.economy import Economy
 
 
@@ -30,57 +32,49 @@ def technology_access(control, exposure, sanctioned, losses):
     return 1.0 - exposure * min(lost, 1.0)
 
 
-@rule
-def own_market_growth(shock, size, volatility, capability, rules):
-    """Gibrat growth of own-market sales (log change this quarter), faster for more
-    capable firms.
+def grow_own_market(firms: RowView, shock: np.ndarray, p: ProductionParams) -> None:
+    """Gibrat growth of own-market sales, faster for more capable firms (numpy's
+    vectorised power and exp, block by block: far cheaper than compiled scalar ones).
 
-    (market growth + premium x capability) / 4 + sigma_i x shock, shock ~ N(0, 1),
-    sigma_i = firm volatility x (annual size / 10M)^-elasticity: larger firms are
-    steadier, a scale mixture of normal shocks, so fat-tailed growth rates across
-    firms emerge rather than being assumed.
+    log size grows by (market growth + premium x capability) / 4 + sigma_i x shock,
+    shock ~ N(0, 1), sigma_i = firm volatility x (annual size / 10M)^-elasticity:
+    larger firms are steadier, a scale mixture of normal shocks, so fat-tailed growth
+    rates across firms emerge rather than being assumed. Exited firms have size 0 and
+    stay there.
     """
-    market_growth, premium, size_elasticity = rules
-    annual_size = 4.0 * max(size, SMALLEST_SIZE_MYUAN / 4.0) / REFERENCE_SIZE_MYUAN
-    growth = shock * volatility * annual_size**-size_elasticity
-    return growth + ((market_growth / 4.0) + (premium / 4.0) * capability)
+    annual = np.maximum(firms.size, SMALLEST_SIZE_MYUAN / 4.0) * (4.0 / REFERENCE_SIZE_MYUAN)
+    growth = np.power(annual, -p.volatility_size_elasticity, out=annual)
+    growth *= firms.volatility
+    growth *= shock
+    growth += (p.market_growth / 4.0) + (p.capability_premium / 4.0) * firms.capability
+    firms.size *= np.exp(growth, out=growth)
+    firms.niche_market *= (1.0 + p.niche_growth) ** 0.25
 
 
 @kernel
-def _grow_all(firms, control, losses, tech_channel, rules, niche_factor, rng):
-    """Each firm draws its sales shock (a float32 normal, in row order); operating firms'
-    sales grow; technology access follows the field's controls; niches grow."""
-    sector, status, exposure, sanctioned, volatility, capability = firms[:6]
-    size, niche_market, tech_access = firms[6:]
-    for i in range(len(size)):
-        shock = np.float64(rng.standard_normal(dtype=np.float32))
+def _access_and_shocks(firms, control, losses, tech_channel, rng, shocks):
+    """Technology access follows the field's controls; operating firms draw their sales
+    shock (a standard normal each, in row order; 0 for exited firms)."""
+    sector, status, exposure, sanctioned, tech_access = firms
+    for i in range(len(status)):
         access = 1.0
         if tech_channel:
             access = technology_access(control[sector[i]], exposure[i], sanctioned[i], losses)
         tech_access[i] = access
-        if status[i] >= 0:  # exited firms have size 0 and stay there
-            growth = own_market_growth(shock, size[i], volatility[i], capability[i], rules)
-            size[i] *= np.exp(growth)
-        niche_market[i] *= niche_factor
+        shocks[i] = rng.standard_normal() if status[i] != DEAD else 0.0
 
 
 def grow_markets(model: Economy) -> None:
     """Own-market sales grow (Gibrat); foreign technology access follows the controls."""
     pop, p, r = model.population, model.params.production, model.params.restrictions
-    firms = (
-        *(pop.sector, pop.status, pop.exposure, pop.sanctioned, pop.volatility),
-        *(pop.capability, pop.size, pop.niche_market, pop.tech_access),
+    firms = (pop.sector, pop.status, pop.exposure, pop.sanctioned, pop.tech_access)
+    losses = (r.tech_access_loss, r.listed_tech_loss)
+    shocks = np.empty(len(pop))
+    _access_and_shocks(
+        firms, model.policy.control, losses, bool(r.channels.tech_access), model.rng, shocks
     )
-    _grow_all(
-        firms,
-        model.policy.control,
-        (r.tech_access_loss, r.listed_tech_loss),
-        bool(r.channels.tech_access),
-        (p.market_growth, p.capability_premium, p.volatility_size_elasticity),
-        (1.0 + p.niche_growth) ** 0.25,
-        model.rng,
-    )
-    wrote(pop.size, pop.niche_market, pop.tech_access)
+    wrote(pop.tech_access)
+    pop.each_block(lambda block: grow_own_market(block, shocks[block.rows], p))
 
 
 @kernel
