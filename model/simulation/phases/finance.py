@@ -173,37 +173,40 @@ def _book_spend_prepay_all(flows, plans, status, columns, spent, net, per_firm):
     vc_backed, bank_debt, ip_debt, equity_raised, equity_ytd = columns[:5]
     earmarked, cash, fixed_assets, rd_budget, constrained = columns[5:]
     bought_by_firm, repaid_by_firm = per_firm
-    for i in range(len(status)):
+    total_bought, total_repaid, track = 0.0, 0.0, len(net) > 0
+    for i in range(len(status)):  # each firm's accounts are read once and written once
         equity = guidance_fund[i] + vc[i] + ipo[i]
-        vc_backed[i] |= (guidance_fund[i] + vc[i]) > 0
-        bank_debt[i] += bank[i]
-        ip_debt[i] += ip_pledge[i]
+        if guidance_fund[i] + vc[i] > 0:
+            vc_backed[i] = True
+        firm_bank_debt, firm_ip_debt = bank_debt[i] + bank[i], ip_debt[i] + ip_pledge[i]
         equity_raised[i] += equity
         equity_ytd[i] += equity
-        earmarked[i] += equity
-        cash[i] += bank[i] + ip_pledge[i] + equity
-        funded = funded_share(cash[i], buffer[i], rd[i], equipment[i])
+        firm_cash = cash[i] + (bank[i] + ip_pledge[i] + equity)
+        funded = funded_share(firm_cash, buffer[i], rd[i], equipment[i])
         alive = status[i] != DEAD
         constrained[i] = funded < 1.0 and alive
-        rd_budget[i] = rd[i] * funded
-        bought = equipment[i] * funded
+        budget, bought = rd[i] * funded, equipment[i] * funded
+        rd_budget[i] = budget
         fixed_assets[i] += bought
-        cash[i] -= bought
-        earmarked[i] = max(earmarked[i] - from_earmarks[i] * funded, 0.0)
+        firm_cash -= bought
+        earmarked[i] = max(earmarked[i] + equity - from_earmarks[i] * funded, 0.0)
         bank_paid, ip_paid = 0.0, 0.0
         if alive:
             bank_paid, ip_paid = prepayment(
-                cash[i], rd_budget[i], buffer[i], bank_debt[i], ip_debt[i]
+                firm_cash, budget, buffer[i], firm_bank_debt, firm_ip_debt
             )
-        bank_debt[i] = closed_if_tiny(bank_debt[i] - bank_paid)
-        ip_debt[i] = closed_if_tiny(ip_debt[i] - ip_paid)
-        cash[i] -= bank_paid + ip_paid
-        spent[0] += bought
-        spent[1] += bank_paid + ip_paid
-        bought_by_firm[i], repaid_by_firm[i] = bought, bank_paid + ip_paid
-        if len(net):
+        bank_debt[i] = closed_if_tiny(firm_bank_debt - bank_paid)
+        ip_debt[i] = closed_if_tiny(firm_ip_debt - ip_paid)
+        repaid = bank_paid + ip_paid
+        cash[i] = firm_cash - repaid
+        total_bought += bought
+        total_repaid += repaid
+        bought_by_firm[i], repaid_by_firm[i] = bought, repaid
+        if track:
             net[i] -= bought
-            net[i] -= bank_paid + ip_paid
+            net[i] -= repaid
+    spent[0] += total_bought
+    spent[1] += total_repaid
 
 
 def fund_plans(

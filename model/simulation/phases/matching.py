@@ -13,32 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.simulation.compiled import kernel
-from model.simulation.population import DEAD, NATIONAL, PROVINCIAL
+from model.simulation.population import NATIONAL, PROVINCIAL, RowView
 
-TINY_SIZE = 1e-12  # M yuan: a firm with no own-market sales still has odds above 0
+TINY_SIZE = 1e-12  # M yuan; exited firms (size 0) get odds ~0 and are zeroed below anyway
 
 if TYPE_CHECKING:
     from model.simulation.economy import Economy
-
-
-@kernel
-def _odds_all(firms, weights, odds):
-    """size^e x exp(w_c x capability) x (1 + provincial or national signal) x (1 + zone
-    bonus) x (1 + key-chain bonus) per firm, 0 for exited firms (size^e as one exp:
-    cheaper than a power)."""
-    size, capability, status, zone, key_chain = firms
-    elasticity, capability_weight, provincial, national, zone_bonus, key_chain_bonus = weights
-    for i in range(len(size)):
-        if status[i] == DEAD:
-            odds[i] = 0.0
-            continue
-        log_size = np.log(max(size[i], TINY_SIZE))
-        value = np.exp(elasticity * log_size + capability_weight * capability[i])
-        value *= 1.0 + provincial * (status[i] == PROVINCIAL)
-        value *= 1.0 + national * (status[i] == NATIONAL)
-        value *= 1.0 + zone_bonus * zone[i]
-        odds[i] = value * (1.0 + key_chain_bonus * key_chain[i])
 
 
 def attractiveness(model: Economy) -> np.ndarray:
@@ -46,17 +26,20 @@ def attractiveness(model: Economy) -> np.ndarray:
 
     size^e * exp(w_c * capability) * (1 + certification, zone, key-chain bonuses)
     """
-    m, pop = model.params.matching, model.population
-    weights = (
-        m.size_elasticity,
-        m.capability_weight,
-        m.provincial_signal,
-        m.national_signal,
-        m.zone_bonus * model.params.zones.services.matching,
-        m.key_chain_bonus,
-    )
-    odds = np.empty(len(pop))
-    _odds_all((pop.size, pop.capability, pop.status, pop.zone, pop.key_chain), weights, odds)
+    m, odds = model.params.matching, np.zeros(len(model.population))
+
+    def odds_block(firms: RowView) -> None:
+        # size^e x exp(w c) as one exp: cheaper than a power of every size (and numpy's
+        # vectorised log and exp, block by block, are cheaper than compiled scalar ones).
+        log_size = np.log(np.maximum(firms.size, TINY_SIZE))
+        block = np.exp(m.size_elasticity * log_size + m.capability_weight * firms.capability)
+        block *= 1.0 + m.provincial_signal * (firms.status == PROVINCIAL)
+        block *= 1.0 + m.national_signal * (firms.status == NATIONAL)
+        block *= 1.0 + m.zone_bonus * firms.zone * model.params.zones.services.matching
+        block *= 1.0 + m.key_chain_bonus * firms.key_chain
+        odds[firms.rows] = block * firms.alive
+
+    model.population.each_block(odds_block)
     return odds
 
 
