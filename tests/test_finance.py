@@ -29,7 +29,7 @@ def test_an_award_on_certification_is_earmarked_and_spent_on_rd(economy):
     plans = finance.plan(economy)
     extra = plans.rd[rows] - plans.rd[10:20]
     np.testing.assert_allclose(extra, spending.rd_share * award / spending.quarters)
-    finance.spend(economy, plans)
+    finance.fund_plans(economy, plans)
     assert (pop.rd_budget[rows] > pop.rd_budget[10:20]).all()  # spent, not parked in cash
     np.testing.assert_allclose(pop.earmarked[rows], award * (1 - 1 / spending.quarters))
 
@@ -47,11 +47,11 @@ def test_unfunded_plans_are_cut_in_proportion_and_flag_the_firm(economy):
     pop = economy.population
     plans = finance.plan(economy)
     pop.cash = plans.buffer + 0.5 * plans.total  # half the plans can be paid
-    finance.spend(economy, plans)
+    finance.fund_plans(economy, plans)
     np.testing.assert_allclose(pop.rd_budget, 0.5 * plans.rd)
     assert pop.constrained[pop.alive].all()
     pop.cash = plans.buffer + 2 * plans.total
-    finance.spend(economy, plans)
+    finance.fund_plans(economy, plans)
     assert not pop.constrained.any()
 
 
@@ -59,8 +59,7 @@ def test_cash_rich_firms_repay_their_loans_to_zero(economy):
     pop = economy.population
     pop.cash, pop.bank_debt, pop.ip_debt = 500.0, 20.0, 5.0
     plans = finance.plan(economy)
-    finance.spend(economy, plans)
-    repaid = finance.prepay(pop, plans)
+    _, repaid = finance.fund_plans(economy, plans)
     assert not pop.bank_debt.any() and not pop.ip_debt.any()
     np.testing.assert_allclose(repaid, 25.0)
 

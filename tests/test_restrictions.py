@@ -129,9 +129,7 @@ def test_tech_access_lowers_exposed_firms_patenting(make_economy):
         economy.policy.apply(economy.quarter)  # the control is in force
         production.grow_markets(economy)
         exposed = (pop.sector == FIELD) & (pop.exposure > 0.5)
-        rate = innovation.accumulate(
-            pop.rows(slice(0, len(pop))), np.zeros(len(pop)), economy.params
-        )
+        rate = innovation.patent_rates(pop, economy.params)
         return float(pop.tech_access[exposed].mean()), float(rate[exposed].sum())
 
     access_off, rate_off = patenting(False, False)

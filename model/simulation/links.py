@@ -18,19 +18,29 @@ class Links:
         self.n_buyers = n_buyers
         self.keys = np.zeros(0, dtype=np.int64)
         self.since = np.zeros(0, dtype=np.int32)
+        self._split_of: np.ndarray | None = None  # the keys `_sme` and `_buyer` belong to
+        self._sme = self._buyer = self.keys
 
     def __len__(self) -> int:
         return len(self.keys)
 
+    def _split(self) -> None:
+        # Keys are only ever replaced, never changed in place: divide once per new keys.
+        if self._split_of is not self.keys:
+            self._sme, self._buyer = np.divmod(self.keys, self.n_buyers)
+            self._split_of = self.keys
+
     @property
     def sme(self) -> np.ndarray:
         """Population row of each link's supplier."""
-        return self.keys // self.n_buyers
+        self._split()
+        return self._sme
 
     @property
     def buyer(self) -> np.ndarray:
         """Index of each link's large buyer."""
-        return self.keys % self.n_buyers
+        self._split()
+        return self._buyer
 
     def clear(self) -> None:
         """Remove every link."""
@@ -38,7 +48,9 @@ class Links:
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the links where `mask` is true."""
+        sme, buyer = self.sme[mask], self.buyer[mask]
         self.keys, self.since = self.keys[mask], self.since[mask]
+        self._sme, self._buyer, self._split_of = sme, buyer, self.keys
 
     def add(self, sme_rows: np.ndarray, buyers: np.ndarray, quarter: int = 0) -> int:
         """Add links formed in `quarter`, skipping pairs that already exist; returns how

@@ -13,28 +13,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.params.provinces import REGIONS
-from model.simulation.population import INNOVATIVE, NATIONAL, PROVINCIAL, RowView
+from model.simulation.census import census
+from model.simulation.population import NATIONAL, PROVINCIAL, RowView
 
 if TYPE_CHECKING:
     from model.params import Params
     from model.simulation.economy import Economy
 
 YUAN_PER_MYUAN = 1e6
-EXPOSED = 0.5  # exposure from which a firm counts as exposed to restrictions
 
 
 def _lg(m: Economy) -> RowView:
-    """National little giants as a row view.
-
-    While the economy collects its reporters (`Economy.collect`) the rows are found
-    once and shared; a reporter called on its own looks them up afresh.
-    """
-    cache = getattr(m, "report_cache", None)
-    if cache is None:
-        return m.population.rows(np.flatnonzero(m.population.status == NATIONAL))
-    if "lg_rows" not in cache:
-        cache["lg_rows"] = np.flatnonzero(m.population.status == NATIONAL)
-    return m.population.rows(cache["lg_rows"])
+    """National little giants as a row view (from the quarter's census)."""
+    return m.population.rows(census(m).national_rows)
 
 
 def _national(value: float, m: Economy) -> float:
@@ -52,17 +43,17 @@ def national_little_giants(m: Economy) -> float:
 
 def provincial_specialized(m: Economy) -> float:
     """Provincial specialized SMEs including national little giants, firms."""
-    return _national((m.population.status >= PROVINCIAL).sum(), m)
+    return _national(census(m).provincial_or_above, m)
 
 
 def innovative_smes(m: Economy) -> float:
     """Innovative SMEs including both higher lists, firms."""
-    return _national((m.population.status >= INNOVATIVE).sum(), m)
+    return _national(census(m).innovative_or_above, m)
 
 
 def pool_firms(m: Economy) -> float:
     """Technology-based SMEs operating in the pool, firms."""
-    return _national(m.population.alive.sum(), m)
+    return _national(census(m).alive, m)
 
 
 def firms_meeting_national_thresholds(m: Economy) -> float:
@@ -131,14 +122,14 @@ def lg_listed_board(code: int, m: Economy) -> float:
 
 def share_finance_constrained(m: Economy) -> float:
     """Share of operating pool SMEs that cut R&D or equipment plans for lack of funds."""
-    pop = m.population
-    return _mean(pop.constrained[pop.alive].astype(float))
+    c = census(m)
+    return c.constrained / c.alive if c.alive else float("nan")
 
 
 def share_with_loans(m: Economy) -> float:
     """Share of operating pool SMEs with debt outstanding."""
-    pop = m.population
-    return _mean((pop.debt[pop.alive] > 0).astype(float))
+    c = census(m)
+    return c.with_loans / c.alive if c.alive else float("nan")
 
 
 def national_review_pass_rate(m: Economy) -> float:
@@ -211,8 +202,7 @@ def sanctioned_large_firms(m: Economy) -> float:
 
 def sanctioned_smes(m: Economy) -> float:
     """Operating SMEs on the US Entity List, firms."""
-    pop = m.population
-    return _national((pop.sanctioned & pop.alive).sum(), m)
+    return _national(census(m).sanctioned, m)
 
 
 def invention_patents_filed(m: Economy) -> float:
@@ -233,12 +223,11 @@ def sme_exits(m: Economy) -> float:
 def exposed_tech_access_mean(m: Economy) -> float:
     """Mean foreign technology access of firms relying on foreign technology
     for at least half of their R&D (exposure >= 0.5)."""
-    pop = m.population
-    exposed = pop.alive & (pop.exposure >= EXPOSED)
-    # numpy's own (pairwise) sum, never a BLAS dot product: OpenBLAS splits a long dot
-    # over its threads, so the last bits depended on the process's thread count (all
-    # cores in-process, one in a Dask worker), not on the economy.
-    return _mean(pop.tech_access[exposed])
+    c = census(m)
+    # A sum in row order in one compiled loop, never a BLAS dot product: OpenBLAS splits
+    # a long dot over its threads, so the last bits would depend on the process's thread
+    # count (all cores in-process, one in a Dask worker), not on the economy.
+    return c.exposed_tech_access_sum / c.exposed if c.exposed else float("nan")
 
 
 def lg_count_sector(sector: int, m: Economy) -> float:
@@ -248,24 +237,15 @@ def lg_count_sector(sector: int, m: Economy) -> float:
 
 def patents_filed_sector(sector: int, m: Economy) -> float:
     """Invention patents filed this quarter by pool SMEs of one field."""
-    pop = m.population
-    return _national(pop.patents_new[pop.sector == sector].sum(), m)
+    return _national(census(m).patents_filed_by_sector[sector], m)
 
 
 def _by_province(m: Economy, level: int) -> np.ndarray:
     """Firms at `level` or above (NATIONAL: little giants only) per province, national
-    scale; computed once per quarter while the economy collects."""
-    cache = getattr(m, "report_cache", None)
-    key = f"province_{level}"
-    if cache is not None and key in cache:
-        return cache[key]
-    pop = m.population
-    mask = pop.status == NATIONAL if level == NATIONAL else pop.status >= level
-    counts = np.bincount(pop.province[mask], minlength=len(m.params.population.provinces))
-    counts = counts / m.params.scale
-    if cache is not None:
-        cache[key] = counts
-    return counts
+    scale."""
+    c = census(m)
+    counts = c.national_by_province if level == NATIONAL else c.provincial_by_province
+    return counts / m.params.scale
 
 
 def lg_count_province(index: int, m: Economy) -> float:
@@ -290,8 +270,7 @@ def lg_share_region(region: str, m: Economy) -> float:
 
 def key_programme_firms(m: Economy) -> float:
     """Firms currently receiving central key-little-giant awards."""
-    pop = m.population
-    return _national((pop.alive & (pop.support_until >= m.quarter)).sum(), m)
+    return _national(census(m).programme_supported, m)
 
 
 REPORTERS: dict[str, Callable[[Economy], float]] = {

@@ -101,7 +101,9 @@ def list_smes(model: Economy, fields: np.ndarray, expected: float) -> np.ndarray
     count at every scale); the list targets capable firms exposed to US technology."""
     pop = model.population
     count = int(np.floor(expected + model.rng.random()))
-    candidates = np.flatnonzero(pop.alive & ~pop.sanctioned & np.isin(pop.sector, fields))
+    in_fields = np.zeros(len(model.params.population.sectors), dtype=bool)
+    in_fields[fields] = True
+    candidates = np.flatnonzero(pop.alive & ~pop.sanctioned & in_fields[pop.sector])
     weight = pop.capability[candidates] * pop.exposure[candidates]
     chosen = _weighted_pick(model.rng, candidates, weight, count)
     pop.sanctioned[chosen] = True

@@ -17,7 +17,8 @@ import numpy as np
 from model.calendar import parse_quarter
 from model.params import Params
 from model.params.listing import Board, ListingParams, StandardSet
-from model.simulation.population import NATIONAL, Population
+from model.simulation.compiled import kernel
+from model.simulation.population import DEAD, NATIONAL, Population
 
 if TYPE_CHECKING:
     from model.simulation.economy import Economy
@@ -86,10 +87,11 @@ class Exchanges(mesa.Agent):
     def apply(self, pop: Population, rng: np.random.Generator, quarter: int) -> None:
         """Unlisted firms passing a board's standards apply to the first such board."""
         r = self.rules
-        free = pop.alive & ~pop.listed & (pop.queue_board == NO_BOARD)
-        chance = r.application_rate * np.where(pop.vc_backed, 1.0, r.unbacked_application)
-        applying = free & (rng.random(len(pop), dtype=np.float32) < chance)
-        rows = np.flatnonzero(applying)
+        rows = _applicants(
+            (pop.status, pop.listed, pop.queue_board, pop.vc_backed),
+            (r.application_rate, r.unbacked_application),
+            rng,
+        )
         if len(rows) == 0:
             return
         view = pop.rows(rows)
@@ -105,14 +107,14 @@ class Exchanges(mesa.Agent):
         """Reviews that end this quarter: IPO proceeds per firm (M yuan)."""
         r, proceeds = self.rules, np.zeros(len(pop))
         pace = self.pace(quarter)
-        value = market_value(pop, r)
+        queued = np.flatnonzero(pop.queue_board != NO_BOARD)
+        waiting = pop.rows(queued)
         self.listings[:] = 0
         for index, board in enumerate(r.boards):
             code = index + 2
-            wait = board.review_quarters - r.title_fast_lane_quarters * (pop.status == NATIONAL)
-            due = np.flatnonzero(
-                (pop.queue_board == code) & (quarter - pop.queue_quarter >= wait) & pop.alive
-            )
+            fast_lane = r.title_fast_lane_quarters * (waiting.status == NATIONAL)
+            waited = quarter - waiting.queue_quarter >= board.review_quarters - fast_lane
+            due = queued[(waiting.queue_board == code) & waited & waiting.alive]
             capacity = board.capacity_per_year * self.scale * pace / 4.0
             slots = int(np.floor(capacity + rng.random()))
             order = due[np.lexsort((rng.random(len(due)), pop.queue_quarter[due]))]
@@ -121,7 +123,26 @@ class Exchanges(mesa.Agent):
             approved = reviewed[still_fit & (rng.random(len(reviewed)) < board.approval)]
             pop.queue_board[reviewed] = NO_BOARD  # decided: listed, or free to try again
             pop.listed[approved], pop.board[approved] = True, code
-            proceeds[approved] = r.raise_share * value[approved]
+            proceeds[approved] = r.raise_share * market_value(pop.rows(approved), r)
             self.listings[index] = len(approved)
         self.proceeds = float(proceeds.sum())
         return proceeds
+
+
+@kernel
+def _applicants(firms, chances, rng):
+    """Rows of the firms applying to list this quarter (a uniform draw per free firm):
+    operating, unlisted, not queued, with chance application rate (x the unbacked
+    factor without VC backing)."""
+    status, listed, queue_board, vc_backed = firms
+    application_rate, unbacked = chances
+    rows = np.empty(len(status), dtype=np.int64)
+    count = 0
+    for i in range(len(status)):
+        if status[i] == DEAD or listed[i] or queue_board[i] != NO_BOARD:
+            continue
+        chance = application_rate * (1.0 if vc_backed[i] else unbacked)
+        if rng.random(dtype=np.float32) < chance:
+            rows[count] = i
+            count += 1
+    return rows[:count]

@@ -14,7 +14,9 @@ import numpy as np
 from model.calendar import parse_quarter
 from model.params import Params
 from model.params.equity import GuidanceFundParams, VentureParams
-from model.simulation.population import INNOVATIVE, PROVINCIAL, Population, RowView
+from model.simulation.agents.credit import credit_inputs, headroom_all, lend_all
+from model.simulation.compiled import kernel
+from model.simulation.population import DEAD, PROVINCIAL, Population, RowView
 
 if TYPE_CHECKING:
     from model.simulation.economy import Economy
@@ -45,51 +47,59 @@ class Bank(mesa.Agent):
         return max(quota * self.relending.pool_share * scale - self.relent, 0.0)
 
     def headroom(self, firms: Population | RowView, bonus: np.ndarray) -> np.ndarray:
-        """New credit a firm could get: min(collateral x (1 + bonus), debt-ratio cap,
-        cash-flow cap) - debt, never negative."""
+        """New credit each firm could get (see `credit_headroom`), M yuan."""
+        out = np.empty(len(firms))
+        headroom_all(credit_inputs(firms), np.asarray(bonus, dtype=float), self._limits(), out)
+        return out
+
+    def _limits(self) -> tuple[float, float, float]:
         r = self.rules
-        collateral = r.loan_to_value * firms.fixed_assets * (1.0 + bonus)
-        ratio_cap = r.max_debt_ratio * (np.maximum(firms.cash, 0.0) + firms.fixed_assets)
-        cash_flow = np.maximum(firms.revenue - firms.opex, 0.0) * 4.0
-        flow_cap = cash_flow / max(r.min_interest_cover * r.interest_rate, 1e-9)
-        limit = np.minimum(np.minimum(collateral, ratio_cap), flow_cap)
-        return np.maximum(limit - firms.bank_debt - firms.ip_debt, 0.0)
+        return r.loan_to_value, r.max_debt_ratio, max(r.min_interest_cover * r.interest_rate, 1e-9)
 
     def lend(self, pop: Population, need: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Loans to firms whose plans need more than their cash; certification raises the
         chance of being served and the limit, re-lending the limit of listed firms."""
         r = self.rules
-        draws = rng.random(len(pop), dtype=np.float32)
-        certified = pop.status >= PROVINCIAL
-        served = draws < r.approval + (r.certified_approval - r.approval) * certified
-        asking = served & (need > 0)
-        base_bonus = r.title_limit_bonus * certified
-        base = self.headroom(pop, base_bonus)
         room = self.quota_room(self.model.quarter, self.model.params.scale)
-        extra = np.zeros(len(pop))
-        if room > 0:
-            eligible = asking & (pop.status >= INNOVATIVE)
-            bonus = base_bonus + self.relending.limit_bonus * eligible
-            extra = np.maximum(self.headroom(pop, bonus) - base, 0.0) * eligible
-            extra = np.minimum(extra, np.maximum(need - base, 0.0))
-            total = extra.sum()
-            if total > room:  # the quota rations every eligible borrower alike
-                extra *= room / total
-        loans = np.minimum(need, base + extra) * asking
-        relent = np.minimum(np.maximum(loans - base, 0.0), extra)
-        self.relent = self.relent * (1.0 - 1.0 / r.term_quarters) + float(relent.sum())
-        self.paid, self.relending_paid = float(loans.sum()), float(relent.sum())
+        loans, relent = np.empty(len(pop)), np.empty(len(pop))
+        chances = (r.approval, r.certified_approval, r.title_limit_bonus)
+        lend_all(
+            credit_inputs(pop),
+            pop.status,
+            need,
+            chances,
+            self._limits(),
+            (room, self.relending.limit_bonus),
+            rng,
+            (loans, relent),
+        )
+        relent_total = float(relent.sum())
+        self.relent = self.relent * (1.0 - 1.0 / r.term_quarters) + relent_total
+        self.paid, self.relending_paid = float(loans.sum()), relent_total
         return loans
 
     def pledge(self, pop: Population, need: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """IP-pledge loans against invention patents for firms still short of cash."""
-        asking = pop.rows(np.flatnonzero((need > 0) & (pop.patents > 0)))
-        value = self.ip_rules.loan_to_value * self.ip_rules.value_per_patent_myuan
-        headroom = np.maximum(value * asking.patents - asking.ip_debt, 0.0)
-        uses = rng.random(len(asking)) < self.ip_rules.uptake
-        loans = uses * np.minimum(need[asking.rows], headroom)
+        ip = self.ip_rules
+        loans = np.empty(len(pop))
+        rules = (ip.loan_to_value * ip.value_per_patent_myuan, ip.uptake)
+        _pledge_all(need, pop.patents, pop.ip_debt, rules, rng, loans)
         self.ip_paid = float(loans.sum())
-        return asking.expand(loans, fill=0.0)
+        return loans
+
+
+@kernel
+def _pledge_all(need, patents, ip_debt, rules, rng, loans):
+    """A firm still short of cash that owns invention patents takes up a pledge loan with
+    chance `uptake` (one uniform draw per such firm, in row order): min(need, pledge value
+    per patent x patents - IP debt), never negative."""
+    value_per_patent, uptake = rules
+    for i in range(len(need)):
+        loans[i] = 0.0
+        if need[i] > 0 and patents[i] > 0:
+            headroom = max(value_per_patent * patents[i] - ip_debt[i], 0.0)
+            if rng.random() < uptake:
+                loans[i] = min(need[i], headroom)
 
 
 class VentureCapital(mesa.Agent):
@@ -105,27 +115,17 @@ class VentureCapital(mesa.Agent):
         self.rules: VentureParams = params.finance.vc
         self.quarterly_capacity = self.rules.annual_capacity_myuan * params.scale / 4.0
 
-    def round_chance(self, pop: Population | RowView) -> np.ndarray:
-        """Chance of closing a round this quarter (base rate at capability 0.5)."""
-        r = self.rules
-        base_odds = r.base_rate / max(1.0 - r.base_rate, 1e-12)
-        odds = np.exp(r.capability_slope * (pop.capability - 0.5))
-        odds *= base_odds * (1.0 + r.certification_signal * (pop.status >= PROVINCIAL))
-        odds *= 1.0 + r.zone_bonus * pop.zone * self.model.params.zones.services.finance
-        chance = odds / (odds + 1.0)
-        chance *= pop.alive & ~pop.listed
-        return chance
-
     def invest(self, pop: Population, rng: np.random.Generator) -> np.ndarray:
         """Rounds closed this quarter, rationed by the private money available."""
         r = self.rules
-        chance = np.zeros(len(pop))
-
-        def chance_block(firms: RowView) -> None:
-            chance[firms.rows] = self.round_chance(firms)
-
-        pop.each_block(chance_block)
-        wins = np.flatnonzero(rng.random(len(pop), dtype=np.float32) < chance)
+        chances = (
+            r.capability_slope,
+            r.base_rate / max(1.0 - r.base_rate, 1e-12),
+            r.certification_signal,
+            r.zone_bonus,
+            float(self.model.params.zones.services.finance),
+        )
+        wins = _round_winners(pop.capability, pop.status, pop.zone, pop.listed, chances, rng)
         size = np.maximum(r.min_round_myuan, r.round_to_revenue * 4.0 * pop.revenue[wins])
         order = rng.permutation(len(wins))
         funded = np.cumsum(size[order]) <= self.quarterly_capacity
@@ -133,6 +133,30 @@ class VentureCapital(mesa.Agent):
         rounds[wins[order[funded]]] = size[order[funded]]
         self.paid = float(rounds.sum())
         return rounds
+
+
+@kernel
+def _round_winners(capability, status, zone, listed, chances, rng):
+    """Rows of the firms that close a round this quarter (a uniform draw per operating,
+    unlisted firm, in row order).
+
+    Odds of a round = base odds x exp(slope x (capability - 0.5)) x (1 + certification
+    signal if provincial or national) x (1 + zone bonus x zone finance services);
+    chance = odds / (1 + odds), 0 for exited and listed firms.
+    """
+    slope, base_odds, signal, zone_bonus, zone_services = chances
+    wins = np.empty(len(status), dtype=np.int64)
+    count = 0
+    for i in range(len(status)):
+        if status[i] == DEAD or listed[i]:
+            continue
+        odds = np.exp(slope * (capability[i] - 0.5))
+        odds *= base_odds * (1.0 + signal * (status[i] >= PROVINCIAL))
+        odds *= 1.0 + zone_bonus * zone[i] * zone_services
+        if rng.random(dtype=np.float32) < odds / (odds + 1.0):
+            wins[count] = i
+            count += 1
+    return wins[:count]
 
 
 class GuidanceFund(mesa.Agent):
@@ -155,11 +179,13 @@ class GuidanceFund(mesa.Agent):
         self.quarterly_budget = self.rules.annual_budget_myuan * params.scale / 4.0
 
     def targets(self, pop: Population) -> np.ndarray:
-        """Mask of firms the funds may back: capable, unlisted, strategic."""
+        """Rows of the firms the funds may back: capable, unlisted, strategic."""
         r = self.rules
-        targets = pop.alive & ~pop.listed & (pop.capability >= r.min_capability)
-        targets &= pop.capability > 0  # picks are weighted by capability
-        return targets & (pop.key_chain | (pop.exposure >= r.min_exposure))
+        return _fund_targets(
+            (pop.status, pop.listed, pop.capability, pop.key_chain, pop.exposure),
+            r.min_capability,
+            r.min_exposure,
+        )
 
     def invest(
         self, pop: Population, rng: np.random.Generator, year: int, private: np.ndarray
@@ -172,11 +198,13 @@ class GuidanceFund(mesa.Agent):
         r = self.rules
         fund, replaced = np.zeros(len(pop)), np.zeros(len(pop))
         if year >= r.start_year:
-            targets = self.targets(pop)
+            rows = self.targets(pop)
+            order = np.argsort(pop.province[rows], kind="stable")  # rows stay sorted
             provinces = self.model.params.population.provinces.values()
+            ends = np.cumsum(np.bincount(pop.province[rows], minlength=len(provinces)))
             for index, province in enumerate(provinces):
                 budget = self.quarterly_budget * province.pool_share * province.fund_scale
-                mine = targets & (pop.province == index)
+                mine = rows[order[(ends[index - 1] if index else 0) : ends[index]]]
                 self._invest_in(pop, rng, budget / r.deal_size_myuan, mine, private, fund)
         replaced[(fund > 0) & (private > 0)] = private[(fund > 0) & (private > 0)]
         co_invest = r.crowd_in_ratio * fund
@@ -192,16 +220,15 @@ class GuidanceFund(mesa.Agent):
         private: np.ndarray,
         fund: np.ndarray,
     ) -> None:
-        """About `expected` deals among `targets` (random rounding keeps the expected
+        """About `expected` deals among the rows `targets` (random rounding keeps the expected
         number at every scale): a share 1 - additionality join firms with a private
         round, the rest (and any without one to join) go to firms VC did not fund."""
         r = self.rules
         deals = int(np.floor(expected + rng.random()))
         anyway = deals - int(np.floor(deals * r.additionality + rng.random()))
-        joined = _weighted_pick(
-            rng, np.flatnonzero(targets & (private > 0)), pop.capability, anyway
-        )
-        fresh = np.flatnonzero(targets & (private == 0))
+        with_round = private[targets] > 0
+        joined = _weighted_pick(rng, targets[with_round], pop.capability, anyway)
+        fresh = targets[~with_round]
         led = _weighted_pick(rng, fresh, pop.capability, deals - len(joined))
         fund[joined] = fund[led] = r.deal_size_myuan
 
@@ -215,3 +242,19 @@ def _weighted_pick(
         return np.zeros(0, dtype=np.int64)
     w = weight[candidates]
     return rng.choice(candidates, size=count, replace=False, p=w / w.sum())
+
+
+@kernel
+def _fund_targets(firms, min_capability, min_exposure):
+    """Rows of operating, unlisted firms with capability >= the minimum (and > 0: picks
+    are weighted by capability) at a key chain link or with exposure >= the minimum."""
+    status, listed, capability, key_chain, exposure = firms
+    rows = np.empty(len(status), dtype=np.int64)
+    count = 0
+    for i in range(len(status)):
+        capable = capability[i] >= min_capability and capability[i] > 0
+        strategic = key_chain[i] or exposure[i] >= min_exposure
+        if status[i] != DEAD and not listed[i] and capable and strategic:
+            rows[count] = i
+            count += 1
+    return rows[:count]

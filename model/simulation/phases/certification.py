@@ -73,35 +73,39 @@ def budget_rd(model: Economy) -> None:
 
 def plan_applications(model: Economy) -> None:
     """At the start of the year, firms willing to apply prepare for the next list up
-    and budget their R&D to meet its threshold."""
+    and budget their R&D to meet its threshold (a uniform draw per firm below the
+    national list)."""
     pop, gov = model.population, model.government
-    next_level = np.minimum(np.maximum(pop.status, NONE) + 1, NATIONAL)
+    rows = np.flatnonzero(pop.alive & (pop.status < NATIONAL))
+    next_level = np.maximum(pop.status[rows], NONE) + 1
     if not innovative_active(model):
-        next_level = np.where(next_level == INNOVATIVE, PROVINCIAL, next_level)
-    willing = np.zeros(len(pop))
+        next_level[next_level == INNOVATIVE] = PROVINCIAL
+    awareness = np.zeros(NATIONAL + 1)
     for level, name in LEVEL_NAMES.items():
-        willing[next_level == level] = gov.awareness[name]
-    prepares = pop.alive & (pop.status < NATIONAL) & (model.rng.random(len(pop)) < willing)
-    pop.preparing = np.where(prepares, next_level, NONE)
+        awareness[level] = gov.awareness[name]
+    prepares = model.rng.random(len(rows)) < awareness[next_level]
+    pop.preparing = NONE
+    pop.preparing[rows[prepares]] = next_level[prepares]
     budget_rd(model)
 
 
 def screen(model: Economy, level: int, passes: np.ndarray, approval: np.ndarray) -> np.ndarray:
-    """Applications to one list: qualifying firms below it apply, some are approved."""
+    """Applications to one list: qualifying firms below it apply, some are approved (a
+    uniform draw per qualifying firm, then one per applicant)."""
     pop, gov, name = model.population, model.government, LEVEL_NAMES[level]
     below = pop.alive & (pop.status < level)
     if level == NATIONAL:
         below &= pop.status == PROVINCIAL
-    qualifying = passes & below
+    qualifying = np.flatnonzero(passes & below)
     on_list = int((pop.status >= level).sum())
-    gov.certified_share[name] = on_list / max(on_list + int(qualifying.sum()), 1)
-    willing = gov.update_awareness(name) * worth_applying(model, level)[pop.province]
-    applies = qualifying & (model.rng.random(len(pop)) < willing)
-    approved = applies & (model.rng.random(len(pop)) < approval)
-    rows = np.flatnonzero(approved)
+    gov.certified_share[name] = on_list / max(on_list + len(qualifying), 1)
+    willing = gov.update_awareness(name) * worth_applying(model, level)
+    chance = willing[pop.province[qualifying]]
+    applies = qualifying[model.rng.random(len(qualifying)) < chance]
+    rows = applies[model.rng.random(len(applies)) < approval[applies]]
     pop.status[rows] = level
     if level == NATIONAL:
-        gov.counts["national_applicants"] += int(applies.sum())
+        gov.counts["national_applicants"] += len(applies)
     return rows
 
 
@@ -155,13 +159,12 @@ def award(model: Economy, rows: np.ndarray, amount_myuan: float) -> None:
     """One-off local awards on certification: paid into cash and earmarked for R&D and
     equipment (spent over the next quarters, see the finance phase)."""
     pop = model.population
-    paid = np.zeros(len(pop))
     scale = province_values(model, "award_scale")[pop.province[rows]]
-    paid[rows] = amount_myuan * model.params.fiscal.support_scale * scale
-    pop.cash += paid
-    pop.earmarked += paid
-    pop.grants += paid
-    model.ledger.record(fiscal=paid)
+    paid = amount_myuan * model.params.fiscal.support_scale * scale
+    pop.cash[rows] += paid
+    pop.earmarked[rows] += paid
+    pop.grants[rows] += paid
+    model.ledger.record(rows=rows, fiscal=paid)
 
 
 def run(model: Economy) -> None:

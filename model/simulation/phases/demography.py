@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.simulation.compiled import kernel
 from model.simulation.founding import draw_firms
-from model.simulation.population import DEAD, Population, RowView
+from model.simulation.population import DEAD, Population
 
 # Share of exited rows above which the year-end compaction runs. A speed setting,
 # not an economic parameter: it moves rows, and so the random stream, but not the
@@ -18,20 +19,32 @@ if TYPE_CHECKING:
     from model.simulation.economy import Economy
 
 
+@kernel
+def _closing(status, birth_quarter, cash, quarter, hazards, rng):
+    """Rows of the firms that close this quarter (a uniform draw per operating firm,
+    in row order): hazard = exit rate + young-firm rate (younger than `young_years`) +
+    insolvency rate (negative cash)."""
+    exit_rate, young_rate, insolvency_rate, young_years = hazards
+    rows = np.empty(len(status), dtype=np.int64)
+    count = 0
+    for i in range(len(status)):
+        if status[i] == DEAD:
+            continue
+        young = (quarter - birth_quarter[i]) / 4.0 < young_years
+        hazard = exit_rate + young_rate * young + insolvency_rate * (cash[i] < 0)
+        if rng.random(dtype=np.float32) < hazard:
+            rows[count] = i
+            count += 1
+    return rows[:count]
+
+
 def exit_firms(model: Economy) -> int:
     """Firms that close this quarter; insolvent ones (negative cash) much more often."""
     pop, d = model.population, model.params.demography
-    draws = model.rng.random(len(pop), dtype=np.float32)
-    closes = np.zeros(len(pop), dtype=bool)
-
-    def decide(firms: RowView) -> None:
-        young = firms.age_years(model.quarter) < d.young_years
-        hazard = d.exit_rate + d.young_exit_rate * young + d.insolvency_exit * (firms.cash < 0)
-        closes[firms.rows] = firms.alive & (draws[firms.rows] < hazard)
-
-    pop.each_block(decide)
-    liquidate(pop, np.flatnonzero(closes))
-    return int(closes.sum())
+    hazards = (d.exit_rate, d.young_exit_rate, d.insolvency_exit, d.young_years)
+    rows = _closing(pop.status, pop.birth_quarter, pop.cash, model.quarter, hazards, model.rng)
+    liquidate(pop, rows)
+    return len(rows)
 
 
 def liquidate(pop: Population, rows: np.ndarray) -> None:
