@@ -40,6 +40,8 @@ HISTORY_COLUMNS = {
     "customers": np.int16,
     "capability": np.float32,
 }
+
+
 class ClassroomEconomy(Economy):
     """An `Economy` built from keyword arguments (what Mesa's controls pass on reset).
 
@@ -85,9 +87,11 @@ class ClassroomEconomy(Economy):
         self.page_observers: list = []  # called after each quarter and each change (the page)
 
     def tell_page(self) -> None:
-        """Tell the page's observers that something they show has changed."""
-        for observer in list(self.page_observers):
-            observer()
+        """Tell the page's observers that something they show has changed (holding the
+        lock: a click in the browser's thread never reads a quarter half-recorded)."""
+        with self.lock:
+            for observer in list(self.page_observers):
+                observer()
 
     def request_changes(self, **requested: Any) -> list[str]:
         """Move sliders: live ones act from the next quarter on; returns the controls
@@ -225,5 +229,3 @@ def consistent_events(
         if event.kind == "restriction" and event.name:
             available.add(event.name)
     return kept
-
-

@@ -1,13 +1,17 @@
 """A Vega-Lite chart in the browser that takes new rows without being redrawn whole.
 
 `VegaStream` embeds its `spec` once (vega-embed, from the page's own files: see
-`model.classroom.assets`); when `datasets` grows, only the new rows are inserted
-into Vega's dataflow. A data set whose `generation` key changes is replaced whole
-(a reset, a twin forked, another firm followed).
+`model.classroom.assets`). Its data sets are not synchronised widget state: each
+push sends the browser one message with only what it lacks, the rows added since the
+last push (or a whole data set when its `generation` key changed: a reset, a twin
+forked, another firm followed). Synchronised state would resend, deep-compare and
+deep-copy every row of every data set at every quarter (ipywidgets and ipyvue do).
+A browser that missed rows (a view made after a push) asks for all of them again.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,16 +32,59 @@ class VegaStream(ipyvuetify.VuetifyTemplate):
 
     template_file = str(TEMPLATE)
     spec = traitlets.Dict().tag(sync=True)
-    datasets = traitlets.Dict().tag(sync=True)  # name -> columns (equal-length lists)
-    generation = traitlets.Dict().tag(sync=True)  # name -> key; a new key replaces the set
     versions = traitlets.Dict(VEGA_VERSIONS).tag(sync=True)
     clickable = traitlets.Bool(False).tag(sync=True)
     on_pick = traitlets.Callable(None, allow_none=True)
+    # What the browser has been given, kept here (not synchronised): name -> columns.
+    datasets = traitlets.Dict()
+    generation = traitlets.Dict()  # name -> key; a new key replaces that data set
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sent: dict[str, tuple[str, int]] = {}  # name -> (generation, rows sent)
+        self.sending = threading.Lock()  # pushes come from the play thread, resyncs not
 
     def vue_pick(self, datum: dict) -> None:
         """Called by the browser with the clicked mark's data row."""
         if self.on_pick is not None:
             self.on_pick(datum)
+
+    def vue_resync(self, _: Any = None) -> None:
+        """Called by the browser when it lacks rows: send every data set whole."""
+        with self.sending:
+            self.sent = {}
+            self.send_rows()
+
+    def send_rows(self) -> dict[str, dict]:
+        """Send the browser what it lacks in one message; returns what was sent."""
+        changes = rows_to_send(self.datasets, self.generation, self.sent)
+        if changes:
+            self.send({"method": "rows", "args": [changes]})
+        return changes
+
+
+def rows_to_send(
+    datasets: dict[str, dict[str, list]],
+    generation: dict[str, str],
+    sent: dict[str, tuple[str, int]],
+) -> dict[str, dict]:
+    """Per data set, the rows the browser lacks: `{"from": n, "columns": tail}` for rows
+    added to a data set it has, `{"replace": True, "from": 0, "columns": all}` for one
+    that is new, has a new generation or shrank. Updates `sent` in place."""
+    changes = {}
+    for name, columns in datasets.items():
+        key = generation.get(name, "")
+        # The shortest column: another thread may be extending the lists right now.
+        length = min((len(values) for values in columns.values()), default=0)
+        old_key, old_length = sent.get(name, (None, 0))
+        if key != old_key or length < old_length:
+            whole = {column: values[:length] for column, values in columns.items()}
+            changes[name] = {"replace": True, "from": 0, "columns": whole}
+        elif length > old_length:
+            tail = {column: values[old_length:length] for column, values in columns.items()}
+            changes[name] = {"from": old_length, "columns": tail}
+        sent[name] = (key, length)
+    return changes
 
 
 @dataclass(eq=False)
@@ -49,25 +96,30 @@ class Payload:
     generation: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(eq=False)
 class Source:
-    """Where a chart gets its payload after each quarter: a function of nothing.
+    """Where a chart gets its payload after each quarter.
 
     An opaque object on purpose: Solara walks a component's arguments for child
     elements, and walking thousands of numbers at every quarter cost more than
-    drawing them.
+    drawing them. Subclasses keep rows between quarters and only add the new ones.
     """
 
-    payload: Callable[[], Payload]
+    def __init__(self, payload: Callable[[], Payload]) -> None:
+        self.make = payload
+
+    def payload(self) -> Payload:
+        """The chart's spec and data as of now."""
+        return self.make()
 
 
 def push(widget: VegaStream, payload: Payload) -> None:
-    """Give the widget the payload in one message (the spec only when it is new)."""
-    with widget.hold_sync():
+    """Give the widget the payload: the spec when it is new, then the rows it lacks."""
+    with widget.sending:
         if widget.spec is not payload.spec:
             widget.spec = payload.spec
         widget.generation = {k: str(v) for k, v in payload.generation.items()}
         widget.datasets = payload.datasets
+        widget.send_rows()
 
 
 def use_observer(
@@ -87,7 +139,8 @@ def use_observer(
             update(widget)
 
         model.page_observers.append(observer)
-        observer()
+        with model.lock:
+            observer()
         return lambda: model.page_observers.remove(observer)
 
     solara.use_effect(observe, [model, *dependencies])
