@@ -143,6 +143,28 @@ def rows(page, panel: str, dataset: str | None = None) -> int:
     return int(page.locator(f".lg-{panel} .lg-vega").get_attribute(name) or 0)
 
 
+def held(page, panel: str, dataset: str) -> int:
+    """Rows of one data set the panel's chart has received (drawn or not yet)."""
+    script = f"(document.querySelector('.lg-{panel} .lg-vega').lgStore['{dataset}'] || []).length"
+    return int(page.evaluate(script))
+
+
+def visible(page, panel: str) -> bool:
+    """Whether the panel's chart is on the screen (or near it)."""
+    return page.locator(f".lg-{panel} .lg-vega").get_attribute("data-visible") != "false"
+
+
+def draw_everything(page, height: int = 3200) -> None:
+    """A viewport tall enough for every chart, and wait until each has drawn all it holds."""
+    page.set_viewport_size({"width": 1280, "height": height})
+    page.wait_for_function(
+        "[...document.querySelectorAll('.lg-vega')].every(e => "
+        "Object.entries(e.lgStore).every(([name, rows]) => !e.hasAttribute('data-rows-' + name)"
+        " || Number(e.getAttribute('data-rows-' + name)) === rows.length))",
+        timeout=RENDER_TIMEOUT_MS,
+    )
+
+
 def reset_at_scale(page, scale: str) -> None:
     """Pick a scale and press reset."""
     page.locator(".v-input", has_text="Scale (share").locator(".v-select__selection").click()
@@ -158,12 +180,16 @@ LAST_QUARTER_ROWS = {
     ("innovation", "lines"): 2 * QUARTERS,
     ("finance", "finance"): len(FINANCE_VARIABLES) * QUARTERS,
 }
+# The play is over when the Now panel shows the last quarter and every chart holds
+# it, drawn if the chart is on the screen (charts below the fold draw when shown).
 DRAWN_TO_THE_END = " && ".join(
     [
         "document.querySelector('.lg-now h2').innerText.includes('2025Q4')",
         *(
-            f"Number(document.querySelector('.lg-{panel} .lg-vega')"
-            f".getAttribute('data-rows-{dataset}')) >= {count}"
+            f"(e => (e.lgStore['{dataset}'] || []).length >= {count} && "
+            f"(e.dataset.visible === 'false' || "
+            f"Number(e.getAttribute('data-rows-{dataset}')) >= {count}))"
+            f"(document.querySelector('.lg-{panel} .lg-vega'))"
             for (panel, dataset), count in LAST_QUARTER_ROWS.items()
         ),
     ]

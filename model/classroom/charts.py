@@ -37,7 +37,10 @@ def years_axis(years: tuple[float, float]) -> alt.X:
     )
 
 
-def _runs(title: str | None = None) -> alt.Color:
+def _runs(title: str = "run") -> alt.Color:
+    """Colour by run. The legend keeps a title: an untitled legend with no runs yet
+    makes Vega size the whole chart to nothing, so a chart embedded before its first
+    quarter would stay blank instead of showing its axes."""
     return alt.Color(
         "run:N",
         title=title,

@@ -179,8 +179,7 @@ def LiveBlock(model: Any, render: Callable[[], str], css_class: str = "", css_st
     return element
 
 
-# Lay the chart out again when data arrives: a chart embedded before its first rows
-# has no extent on its value axis, and would otherwise stay zero pixels wide.
+# Lay the chart out again when data arrives: the value axis's labels widen as it grows.
 AUTOSIZE = {"type": "pad", "resize": True}
 
 

@@ -154,7 +154,8 @@ PANELS = ("little_giants", "supply", "network", "map", "innovation", "finance", 
 PAGE_CSS = """
 .lg-dashboard { display: grid; gap: 12px; padding: 4px;
   grid-template-columns: repeat(auto-fill, minmax(470px, 1fr)); align-items: start; }
-.lg-panel { border: 1px solid #ddd; border-radius: 6px; background: white; overflow: hidden; }
+.lg-panel { border: 1px solid #ddd; border-radius: 6px; background: white; overflow: hidden;
+  contain: content; }
 """
 
 
