@@ -12,7 +12,9 @@ A browser that missed rows (a view made after a push) asks for all of them again
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,12 +27,63 @@ import traitlets
 from model.classroom.assets import VEGA_VERSIONS
 
 TEMPLATE = Path(__file__).with_name("stream.vue")
+# Each target registers itself in the browser under its key, for the page's feed.
+REGISTER = """
+    mounted() {
+        (window.lgTargets = window.lgTargets || {})[this.key] = this;
+        this.resync();  // what was sent before this view existed never reached it
+    },
+    beforeUnmount() { if (window.lgTargets) delete window.lgTargets[this.key]; },
+"""
+_batch = threading.local()  # the messages of one telling of the page, per thread
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def deliver(widget: Any, method: str, argument: Any) -> None:
+    """Send `argument` to the widget's `jupyter_<method>` in the browser: inside
+    `together(...)` as part of the page's one message, otherwise on its own."""
+    items = getattr(_batch, "items", None)
+    if items is not None:
+        items.append((widget.key, method, argument))
+    else:
+        widget.send({"method": method, "args": [argument]})
+
+
+class PageFeed(ipyvuetify.VuetifyTemplate):
+    """An invisible widget that carries, in one message, what every chart and text of
+    the page is sent after a quarter: a message costs the server a round trip to its
+    event loop (about a millisecond here) and the browser a dispatch, so nine a quarter
+    became one."""
+
+    template = traitlets.Unicode(
+        "<template><span style='display: none'></span></template><script>"
+        "module.exports = { methods: { jupyter_feed(items) { const targets = window.lgTargets"
+        " || {}; for (const [key, method, argument] of items) { const target = targets[key];"
+        " if (target) target['jupyter_' + method](argument); } } } };</script>"
+    ).tag(sync=True)
+
+
+@contextmanager
+def together(feed: PageFeed) -> Iterator[None]:
+    """Collect what the page's widgets deliver in this thread; send it as one message."""
+    _batch.items = []
+    try:
+        yield
+        items = _batch.items
+    finally:
+        _batch.items = None
+    if items:
+        feed.send({"method": "feed", "args": [items]})
 
 
 class VegaStream(ipyvuetify.VuetifyTemplate):
     """A Vega-Lite chart whose named data sets stream in from Python."""
 
     template_file = str(TEMPLATE)
+    key = traitlets.Unicode().tag(sync=True)
     spec = traitlets.Dict().tag(sync=True)
     versions = traitlets.Dict(VEGA_VERSIONS).tag(sync=True)
     clickable = traitlets.Bool(False).tag(sync=True)
@@ -40,7 +93,7 @@ class VegaStream(ipyvuetify.VuetifyTemplate):
     generation = traitlets.Dict()  # name -> key; a new key replaces that data set
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(key=_new_key(), **kwargs)
         self.sent: dict[str, tuple[str, int]] = {}  # name -> (generation, rows sent)
         self.sending = threading.Lock()  # pushes come from the play thread, resyncs not
 
@@ -59,7 +112,7 @@ class VegaStream(ipyvuetify.VuetifyTemplate):
         """Send the browser what it lacks in one message; returns what was sent."""
         changes = rows_to_send(self.datasets, self.generation, self.sent)
         if changes:
-            self.send({"method": "rows", "args": [changes]})
+            deliver(self, "rows", changes)
         return changes
 
 
@@ -156,14 +209,31 @@ def StreamChart(model: Any, source: Source, on_pick: Callable[[dict], None] | No
 
 
 class LiveText(ipyvuetify.VuetifyTemplate):
-    """A block of text that Python replaces whole (`html`, already escaped)."""
+    """A block of text that Python replaces whole (`html`, already escaped), sent as a
+    message (through the page's feed after a quarter), not as synchronised state."""
 
     template = traitlets.Unicode(
-        "<template><div :class='css_class' :style='css_style' v-html='html'></div></template>"
+        "<template><div ref='box' :class='css_class' :style='css_style'></div></template>"
+        "<script>module.exports = {" + REGISTER + "methods: { jupyter_html(html) {"
+        " this.$refs.box.innerHTML = html; } } };</script>"
     ).tag(sync=True)
-    html = traitlets.Unicode("").tag(sync=True)
+    key = traitlets.Unicode().tag(sync=True)
     css_class = traitlets.Unicode("").tag(sync=True)
     css_style = traitlets.Unicode("").tag(sync=True)
+    html = traitlets.Unicode("")  # what the browser was last sent (kept here, not synced)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(key=_new_key(), **kwargs)
+
+    def show(self, html: str) -> None:
+        """Replace the text in the browser, if it changed."""
+        if html != self.html:
+            self.html = html
+            deliver(self, "html", html)
+
+    def vue_resync(self, _: Any = None) -> None:
+        """Called by a new view in the browser: send it the text."""
+        self.send({"method": "html", "args": [self.html]})
 
 
 @solara.component
@@ -173,7 +243,7 @@ def LiveBlock(model: Any, render: Callable[[], str], css_class: str = "", css_st
     element = LiveText.element(css_class=css_class, css_style=css_style)
 
     def update(widget: LiveText) -> None:
-        widget.html = render()
+        widget.show(render())
 
     use_observer(model, element, update, [render])
     return element

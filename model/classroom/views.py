@@ -9,6 +9,7 @@ the browser once per run (their spec is memoised) and then only receive new rows
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from html import escape
 from typing import Any
 
@@ -20,7 +21,7 @@ from model.classroom.levers import RESET_ONLY
 from model.classroom.provinces import province_counts
 from model.classroom.session import ClassroomEconomy
 from model.classroom.sources import FirmSource, NetworkSource, ProvinceSource, chart_source
-from model.classroom.stream import LiveBlock, StreamChart
+from model.classroom.stream import LiveBlock, PageFeed, StreamChart, together
 
 TEXT_STYLE = "font-size: 15px; line-height: 1.35; margin: 4px 0 0 0; color: #333;"
 
@@ -160,10 +161,30 @@ PAGE_CSS = """
 
 
 @solara.component
+def Feed(model: ClassroomEconomy) -> Any:
+    """The page's feed: after each quarter all panels' updates go to the browser in one
+    message through it."""
+    element = PageFeed.element()
+
+    def attach() -> Any:
+        feed = solara.get_widget(element)
+        model.page_batch = lambda: together(feed)
+
+        def detach() -> None:
+            model.page_batch = nullcontext
+
+        return detach
+
+    solara.use_effect(attach, [model])
+    return element
+
+
+@solara.component
 def Dashboard(model: ClassroomEconomy, requested: dict) -> None:
     """All panels of the page in a grid. The grid is drawn once per run: after each
     quarter only the charts' data and the text panels are updated."""
     special = {"network": NetworkPanel, "map": MapPanel, "firm": FirmCard}
+    Feed(model)
     with solara.Div(classes=["lg-dashboard"]):
         with solara.Div(classes=["lg-panel"]):
             NowPanel(model, requested)
