@@ -22,6 +22,7 @@ from browser import (
     QUARTERS,
     RENDER_TIMEOUT_MS,
     SCREENS,
+    cpu_seconds,
     expect_text,
     load_average,
     memory_kib,
@@ -131,12 +132,13 @@ def test_ten_pages_play_at_once_each_with_its_own_economy(tmp_path) -> None:
                 pages, renders = open_pages(browser, url)
                 for index, (label, key, *_) in MOVED.items():
                     move_slider(pages[index], label, key)
-                load_before = load_average()
+                load_before, server_cpu = load_average(), cpu_seconds(process_tree(server.pid))
                 for page in pages:  # all ten play at once
                     page.evaluate(WATCH)
                     page.get_by_role("button", name="▶").click()
                 for page in pages:
                     page.wait_for_function("window.lgDone !== undefined", timeout=300_000)
+                server_cpu = cpu_seconds(process_tree(server.pid)) - server_cpu
                 seconds = [
                     page.evaluate("(window.lgDone - window.lgStarted) / 1000") for page in pages
                 ]
@@ -153,6 +155,7 @@ def test_ten_pages_play_at_once_each_with_its_own_economy(tmp_path) -> None:
         "scale": SCALE,
         "quarters_per_second_per_page": speeds,
         "first_render_s_per_page": renders,
+        "server_cpu_ms_per_quarter": round(1000 * server_cpu / (PAGES * (QUARTERS - 1))),
         "server_peak_resident_mib": round(peak_kib / 1024),
         "server_tree_sampled_peak_mib": round(sampler.peak_kib / 1024),
         "load_average_before_play": load_before,

@@ -7,12 +7,14 @@ last push (or a whole data set when its `generation` key changed: a reset, a twi
 forked, another firm followed). Synchronised state would resend, deep-compare and
 deep-copy every row of every data set at every quarter (ipywidgets and ipyvue do).
 A browser that missed rows (a view made after a push) asks for all of them again.
+After a quarter, the messages of all the page's charts and texts travel together in
+one message of the page's `PageFeed`.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,10 +38,11 @@ REGISTER = """
     beforeUnmount() { if (window.lgTargets) delete window.lgTargets[this.key]; },
 """
 _batch = threading.local()  # the messages of one telling of the page, per thread
+_keys = itertools.count(1)  # unique within the server: a browser page holds a few
 
 
 def _new_key() -> str:
-    return uuid.uuid4().hex
+    return f"lg{next(_keys)}"
 
 
 def deliver(widget: Any, method: str, argument: Any) -> None:
