@@ -1,14 +1,14 @@
-"""A Vega-Lite chart in the browser that takes new rows without being redrawn whole.
+"""A Vega chart in the browser that takes new rows without being redrawn whole.
 
-`VegaStream` embeds its `spec` once (vega-embed, from the page's own files: see
-`model.classroom.assets`). Its data sets are not synchronised widget state: each
-push sends the browser one message with only what it lacks, the rows added since the
-last push (or a whole data set when its `generation` key changed: a reset, a twin
-forked, another firm followed). Synchronised state would resend, deep-compare and
-deep-copy every row of every data set at every quarter (ipywidgets and ipyvue do).
-A browser that missed rows (a view made after a push) asks for all of them again.
-After a quarter, the messages of all the page's charts and texts travel together in
-one message of the page's `PageFeed`.
+`VegaStream` embeds its `spec` (Vega, compiled from Vega-Lite on the server) once,
+with Vega from the page's own files (see `model.classroom.assets`). Its data sets are
+not synchronised widget state: each push sends the browser one message with only
+what it lacks, the rows added since the last push (or a whole data set when its
+`generation` key changed: a reset, a twin forked, another firm followed).
+Synchronised state would resend, deep-compare and deep-copy every row of every data
+set at every quarter (ipywidgets and ipyvue do). A browser that missed rows (a view
+made after a push) asks for all of them again. After a quarter, the messages of all
+the page's charts and texts travel together in one message of the page's `PageFeed`.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def together(feed: PageFeed) -> Iterator[None]:
 
 
 class VegaStream(ipyvuetify.VuetifyTemplate):
-    """A Vega-Lite chart whose named data sets stream in from Python."""
+    """A Vega chart whose named data sets stream in from Python."""
 
     template_file = str(TEMPLATE)
     key = traitlets.Unicode().tag(sync=True)
@@ -258,6 +258,11 @@ AUTOSIZE = {"type": "pad", "resize": True}
 
 @cache
 def streamed_spec(build: Callable[..., Any], *arguments: Any) -> dict[str, Any]:
-    """The Vega-Lite dict of `build(*arguments)` (an Altair chart), sized again
-    whenever its data changes; built once per arguments and shared, never changed."""
-    return {**build(*arguments).to_dict(), "autosize": AUTOSIZE}
+    """The Vega spec of `build(*arguments)` (an Altair chart), sized again whenever its
+    data changes; built once per arguments and shared, never changed.
+
+    Compiled from Vega-Lite here (vl-convert), so the browser loads only Vega: no
+    Vega-Lite library to fetch and parse, no compiling on every embed."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_vega({**build(*arguments).to_dict(), "autosize": AUTOSIZE})
