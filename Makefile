@@ -79,7 +79,8 @@ browser: $(VENV)/.dev
 test: lint browser
 	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
 
-# Ten classroom pages playing at once against one server (not in `make test`: ~1 min).
+# Ten classroom pages playing at once against one server (not in `make test`: ~2 min of
+# both cores, and its speed depends on what else the machine runs). Writes runs/screens/load.json.
 loadtest: browser
 	LITTLEGIANTS_LOADTEST=1 CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest tests/test_browser_load.py -s
 

@@ -14,7 +14,7 @@ from command_line import invoke, refusal
 
 from model.calendar import parse_quarter
 from model.classroom.assets import KEY_FILES, PACKAGES, _unpack, missing_packages
-from model.classroom.firm import firm_facts, firm_history
+from model.classroom.firm import firm_facts, firm_history, firm_records
 from model.classroom.levers import AS_IN_SCENARIO, NEVER, classroom_params, shift_restrictions
 from model.classroom.network import network_data, network_sample
 from model.classroom.page import MODEL_PARAMS, ClassroomEconomy, Page
@@ -134,7 +134,8 @@ def test_firm_card_history_matches_the_population(stepped: ClassroomEconomy) -> 
     assert last["quarter"] == stepped.quarter_labels[-1]
     assert last["patents"] == firm.patents and last["status"] == firm.status
     assert last["revenue"] == pytest.approx(firm.revenue, rel=1e-6)
-    assert any(str(firm.patents) in line for line in firm_facts(stepped, firm_id, history))
+    facts = firm_facts(stepped, firm_id, firm_records(stepped, firm_id))
+    assert any(str(firm.patents) in line for line in facts)
 
 
 def test_page_renders_its_panels_without_a_browser() -> None:

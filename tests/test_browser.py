@@ -1,36 +1,46 @@
 """The classroom page in a real browser: Debian's chromium, driven by Playwright, against
-`littlegiants app` on a free local port. Never downloads a browser."""
+`littlegiants app` on a free local port. Never downloads a browser.
+
+Writes runs/screens/timing.json: first render (cold: a fresh server and browser;
+warm: a second page), quarters per second while playing at scales 0.02 and 0.05
+(the better of two plays, both kept), and for each play the server's CPU per
+quarter, the model's own step (timed here, without a page), the browser's drawing
+time and the machine's load. The goals (first render <= 3 s, >= 10 quarters a second
+at 0.05) are reported, not asserted: this 2-core machine is shared, so the asserts
+only catch a page that is broken or many times too slow.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HAS_CHROMIUM,
+    LAST_QUARTER_ROWS,
+    QUARTERS,
+    RENDER_TIMEOUT_MS,
+    SCREENS,
+    cpu_seconds,
+    draw_everything,
+    draw_milliseconds,
+    expect_text,
+    held,
+    load_average,
+    play_to_end,
+    process_tree,
+    reset_at_scale,
+    rows,
+    serve_app,
+    visible,
+)
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags chromium keeps calling home on a closed network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENS = Path(__file__).resolve().parents[1] / "runs" / "screens"
-START_TIMEOUT_S = 90
-RENDER_TIMEOUT_MS = 90_000  # generous: on a busy 2-core machine a redraw can take seconds
 CONTROLS = [
     "Scenario",
     "Fiscal awards ×",
@@ -42,147 +52,155 @@ CONTROLS = [
     "Seed",
     "Scale (share of firms simulated)",
 ]
+PLAYS = 2  # per scale: timings on a shared machine vary, so each is taken twice
+FIRST_SCREEN = (
+    "document.querySelector('.lg-now h2') && "
+    "[...document.querySelectorAll('.lg-vega')].filter(e => e.dataset.visible === 'true')"
+    ".every(e => e.dataset.draws) && document.querySelector('.lg-little_giants [data-draws]')"
+)
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"no chromium at {CHROMIUM}"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"littlegiants app exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"littlegiants app did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
+pytestmark = [pytest.mark.slow, HAS_CHROMIUM]
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`littlegiants app` in its own process group, stopped with the whole group."""
-    from model.cli.classroom import ensure_assets
-
-    ensure_assets()  # the page's browser files, fetched once if the machine lacks them
-    port = _free_port()
-    log = tmp_path_factory.mktemp("app") / "server.log"
-    command = [str(Path(sys.executable).parent / "littlegiants"), "app", "--port", str(port)]
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_until_answering(url, server, log)
-        yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """The page's address and the server's process id."""
+    with serve_app(tmp_path_factory.mktemp("app") / "server.log") as (url, server):
+        yield url, server.pid
 
 
-def _rows(page, panel: str) -> int:
-    """Rows the panel's chart holds in the browser (set by the chart after each update)."""
-    return int(page.locator(f".lg-{panel} .lg-vega").get_attribute("data-rows") or 0)
+def model_step_ms(scale: float) -> dict[str, float]:
+    """Milliseconds a quarter of the classroom economy takes without a page: median
+    wall time and median CPU time of its thread (less swayed by other work)."""
+    from model.classroom.session import ClassroomEconomy
+
+    economy, wall, cpu = ClassroomEconomy(scale=scale), [], []
+    for _ in range(QUARTERS):
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        economy.step()
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.thread_time() - started_cpu)
+    return {"wall": _median_ms(wall), "cpu": _median_ms(cpu)}
 
 
-def _play_to_end(page) -> float:
-    """Press play and wait for the last quarter; returns quarters per second."""
-    page.get_by_role("button", name="Step").click()
-    expect_text(page, "Now: 2019Q1")
+def _median_ms(seconds: list[float]) -> float:
+    return round(1000 * sorted(seconds)[len(seconds) // 2], 1)
+
+
+def first_render(browser, url: str) -> tuple[object, float]:
+    """A new page, opened and drawn: (page, seconds until its first screen is drawn:
+    the Now panel and the charts at the top)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     started = time.perf_counter()
-    page.get_by_role("button", name="▶").click()
-    page.wait_for_function(
-        "document.querySelector('.lg-now h2').innerText.includes('2025Q4')",
-        timeout=RENDER_TIMEOUT_MS,
-    )
-    return 27 / (time.perf_counter() - started)
+    page.goto(url)
+    page.wait_for_function(FIRST_SCREEN, timeout=RENDER_TIMEOUT_MS, polling=20)
+    return page, round(time.perf_counter() - started, 2)
 
 
-def expect_text(page, text: str) -> None:
-    """Wait until the Now panel shows `text`."""
+def browser_processes(server_pid: int) -> list[int]:
+    """Chromium and Playwright's driver: this process's descendants but the server."""
+    return sorted(set(process_tree(os.getpid())) - set(process_tree(server_pid)) - {os.getpid()})
+
+
+def timed_play(page, server_pid: int) -> dict:
+    """Play once from the reset page; the speed and where the time went."""
+    server, browser = process_tree(server_pid), browser_processes(server_pid)
+    server_before, browser_before = cpu_seconds(server), cpu_seconds(browser)
+    draw_before, load = draw_milliseconds(page), load_average()
+    speed = play_to_end(page)
+    per_quarter = QUARTERS - 1
+
+    def ms(seconds: float) -> int:
+        return round(1000 * seconds / per_quarter)
+
+    return {
+        "quarters_per_second": round(speed, 2),
+        "server_cpu_ms_per_quarter": ms(cpu_seconds(server) - server_before),
+        "browser_cpu_ms_per_quarter": ms(cpu_seconds(browser) - browser_before),
+        "chart_drawing_ms_per_quarter": round(
+            (draw_milliseconds(page) - draw_before) / per_quarter, 1
+        ),
+        "load_average": load,
+    }
+
+
+def check_slider_and_twin(page) -> None:
+    """Mid-run: restrictions off in 2021; the next quarter's news and chart react, and
+    the twin forked just before keeps its own line."""
     from playwright.sync_api import expect
 
-    expect(page.locator(".lg-now")).to_contain_text(text)
-
-
-def _reset_at_scale(page, scale: str) -> None:
-    page.locator(".v-input", has_text="Scale (share").locator(".v-select__selection").click()
-    page.get_by_role("option", name=scale, exact=True).click()
     page.get_by_role("button", name="Reset").click()
-    expect_text(page, f"{scale} of all firms simulated")
+    expect_text(page, "2019Q1 (not started)")
+    for _ in range(8):
+        page.get_by_role("button", name="Step").click()
+    expect_text(page, "Now: 2020Q4")
+    page.get_by_role("button", name="Fork a twin").click()
+    expect_text(page, "Twin running since 2021Q1")
+    slider = page.locator(".v-input", has_text="Restrictions ×").locator("[role=slider]")
+    slider.focus()
+    for _ in range(4):
+        slider.press("ArrowLeft")
+    expect(slider).to_have_attribute("aria-valuenow", "0")
+    expect_text(page, "act from the next quarter on")
+    before = rows(page, "little_giants")
+    page.get_by_role("button", name="Step").click()
+    expect(page.locator(".lg-news")).to_contain_text("2021Q1: Restrictions ×0 (slider)")
+    expect(page.locator(".lg-news")).to_contain_text("restrictions in force are lifted")
+    grown = "Number(document.querySelector('.lg-little_giants .lg-vega').dataset.rows)"
+    page.wait_for_function(f"{grown} > {before}")
+    for _ in range(4):
+        page.get_by_role("button", name="Step").click()
+    expect_text(page, "Now: 2022Q1")
+    page.wait_for_function(
+        "Number(document.querySelector('.lg-little_giants .lg-vega')"
+        ".getAttribute('data-rows-difference')) >= 13"
+    )
+    lines = page.locator(".lg-little_giants .lg-vega")
+    assert int(lines.get_attribute("data-embeds")) == 2  # re-embedded once: the twin
+    assert rows(page, "little_giants", "lines") == 2 * 13  # this run and the twin
+    assert rows(page, "little_giants", "difference") == 13
+    page.locator(".lg-little_giants").screenshot(path=SCREENS / "twin.png")
+    draw_everything(page)
+    page.screenshot(path=SCREENS / "classroom.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_classroom_page_plays_reacts_to_sliders_and_forks_a_twin(app_url: str) -> None:
+def test_classroom_page_plays_reacts_to_sliders_and_forks_a_twin(app: tuple[str, int]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    url, server_pid = app
     expect.set_options(timeout=RENDER_TIMEOUT_MS)
     SCREENS.mkdir(parents=True, exist_ok=True)
+    timing: dict = {"load_average_at_start": load_average()}
+    for scale in ("0.02", "0.05"):  # before the browser starts: the model alone
+        timing[f"model_step_ms_{scale}"] = model_step_ms(float(scale))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            started = time.perf_counter()
-            page.goto(app_url)
-            page.wait_for_selector(".lg-network .lg-vega canvas", timeout=RENDER_TIMEOUT_MS)
-            first_render = time.perf_counter() - started
+            cold, timing["first_render_s"] = first_render(browser, url)
+            cold.close()
+            page, timing["first_render_warm_s"] = first_render(browser, url)
             expect(page).to_have_title("Little giants classroom")
             for label in CONTROLS:
                 expect(page.get_by_text(label, exact=True).first).to_be_visible()
-
-            speed = {"0.02": _play_to_end(page)}
-            assert _rows(page, "little_giants") >= 28  # every quarter reached the chart
-
-            # Mid-run: restrictions off in 2021; the next quarter's news and chart react.
-            page.get_by_role("button", name="Reset").click()
-            expect_text(page, "2019Q1 (not started)")
-            for _ in range(8):
-                page.get_by_role("button", name="Step").click()
-            expect_text(page, "Now: 2020Q4")
-            page.get_by_role("button", name="Fork a twin").click()
-            expect_text(page, "Twin running since 2021Q1")
-            slider = page.locator(".v-input", has_text="Restrictions ×").locator("[role=slider]")
-            slider.focus()
-            for _ in range(4):
-                slider.press("ArrowLeft")
-            expect(slider).to_have_attribute("aria-valuenow", "0")
-            expect_text(page, "act from the next quarter on")
-            before = _rows(page, "little_giants")
-            page.get_by_role("button", name="Step").click()
-            expect(page.locator(".lg-news")).to_contain_text("2021Q1: Restrictions ×0 (slider)")
-            expect(page.locator(".lg-news")).to_contain_text("restrictions in force are lifted")
-            # Two lines (this run, the twin), the difference and the slider's rule.
-            grown = "Number(document.querySelector('.lg-little_giants .lg-vega').dataset.rows)"
-            page.wait_for_function(f"{grown} > {before}")
-            for _ in range(4):
-                page.get_by_role("button", name="Step").click()
-            expect_text(page, "Now: 2022Q1")
-            lines = page.locator(".lg-little_giants .lg-vega")
-            assert int(lines.get_attribute("data-embeds")) == 2  # re-embedded once: the twin
-            assert _rows(page, "little_giants") >= 3 * 13 + 1  # 2 runs + difference, a rule
-            page.locator(".lg-little_giants").screenshot(path=SCREENS / "twin.png")
-            page.screenshot(path=SCREENS / "classroom.png", full_page=True)
-
-            _reset_at_scale(page, "0.05")
-            speed["0.05"] = _play_to_end(page)
+            plays = {"0.02": [], "0.05": []}
+            for scale, runs in plays.items():
+                for _ in range(PLAYS):
+                    reset_at_scale(page, scale)
+                    runs.append(timed_play(page, server_pid))
+                    for (panel, dataset), count in LAST_QUARTER_ROWS.items():
+                        assert held(page, panel, dataset) == count  # no quarter lost
+                        if visible(page, panel):
+                            assert rows(page, panel, dataset) == count
+                    assert visible(page, "little_giants")
+            reset_at_scale(page, "0.02")
+            check_slider_and_twin(page)
         finally:
             browser.close()
-    timing = {"first_render_s": round(first_render, 2)}
-    timing |= {f"quarters_per_second_{scale}": round(qps, 1) for scale, qps in speed.items()}
-    (SCREENS / "timing.json").write_text(json.dumps(timing))
-    print(f"classroom page: {timing}")
-    assert first_render < 15 and min(speed.values()) > 2  # the goals are in the report
+    for scale, runs in plays.items():
+        timing[f"quarters_per_second_{scale}"] = max(r["quarters_per_second"] for r in runs)
+        timing[f"plays_{scale}"] = runs
+    Path(SCREENS / "timing.json").write_text(json.dumps(timing, indent=1))
+    print(f"classroom page: {json.dumps(timing)}")
+    assert timing["first_render_s"] < 30 and timing["first_render_warm_s"] < 20
+    assert min(timing[f"quarters_per_second_{s}"] for s in plays) > 2

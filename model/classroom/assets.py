@@ -23,11 +23,9 @@ PACKAGES: tuple[tuple[str, str], ...] = (
     ("requirejs", "2.3.6"),
     ("font-awesome", "4.5.0"),
     ("@widgetti/vue-grid-layout", "2.3.13-alpha.2"),
-    # The classroom's own charts (model/classroom/stream.vue): the Vega-Lite version
-    # that Altair writes (altair.SCHEMA_VERSION), with the Vega and vega-embed it needs.
+    # The classroom's own charts (model/classroom/stream.vue): Vega only, the version
+    # vl-convert compiles Altair's Vega-Lite for (the server compiles the specs).
     ("vega", "6.2.0"),
-    ("vega-lite", "6.4.1"),
-    ("vega-embed", "7.1.0"),
 )
 VEGA_VERSIONS = {name: version for name, version in PACKAGES if name.startswith("vega")}
 # One file per package that must be there for the page to start.
@@ -37,8 +35,6 @@ KEY_FILES = {
     "font-awesome": "css/font-awesome.min.css",
     "@widgetti/vue-grid-layout": "dist/vue-grid-layout.umd.js",
     "vega": "build/vega.min.js",
-    "vega-lite": "build/vega-lite.min.js",
-    "vega-embed": "build/vega-embed.min.js",
 }
 NPM_TIMEOUT_SECONDS = 300
 

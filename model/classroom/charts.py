@@ -37,7 +37,10 @@ def years_axis(years: tuple[float, float]) -> alt.X:
     )
 
 
-def _runs(title: str | None = None) -> alt.Color:
+def _runs(title: str = "run") -> alt.Color:
+    """Colour by run. The legend keeps a title: an untitled legend with no runs yet
+    makes Vega size the whole chart to nothing, so a chart embedded before its first
+    quarter would stay blank instead of showing its axes."""
     return alt.Color(
         "run:N",
         title=title,
@@ -90,9 +93,14 @@ def _lines(
     )
 
 
-def little_giants_chart(years: tuple[float, float], twin: bool = False) -> alt.TopLevelMixin:
+TWIN_DIFFERENCE = "This run minus its twin"
+
+
+def little_giants_chart(
+    years: tuple[float, float], twin: bool = False, difference_title: str = TWIN_DIFFERENCE
+) -> alt.TopLevelMixin:
     """National little giants by run against the reported counts; slider moves as
-    rules; with a twin, a panel below of this run minus the twin."""
+    rules; with a twin (or a counterfactual), a panel below of the difference."""
     top = alt.layer(
         _lines("national_little_giants", years, "national little giants"),
         _observed("national_little_giants").encode(x=years_axis(years)),
@@ -100,11 +108,14 @@ def little_giants_chart(years: tuple[float, float], twin: bool = False) -> alt.T
     ).properties(width=WIDTH, height=HEIGHT, title="National little giants")
     if not twin:
         return top
-    return alt.vconcat(top, difference_chart("national_little_giants", years, "firms"))
+    gap = difference_chart("national_little_giants", years, "firms", difference_title)
+    return alt.vconcat(top, gap)
 
 
-def difference_chart(variable: str, years: tuple[float, float], unit: str) -> alt.Chart:
-    """This run minus the twin over time (`difference` rows), zero marked."""
+def difference_chart(
+    variable: str, years: tuple[float, float], unit: str, title: str = TWIN_DIFFERENCE
+) -> alt.Chart:
+    """One run minus another over time (`difference` rows), zero marked."""
     base = alt.Chart(alt.NamedData(name="difference")).transform_filter(
         alt.datum.variable == variable
     )
@@ -114,20 +125,19 @@ def difference_chart(variable: str, years: tuple[float, float], unit: str) -> al
         tooltip=["quarter:N", alt.Tooltip("value:Q", format=",.0f")],
     )
     zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color="#333").encode(y="value:Q")
-    return alt.layer(bars, zero).properties(
-        width=WIDTH, height=HEIGHT // 2, title="This run minus its twin"
-    )
+    return alt.layer(bars, zero).properties(width=WIDTH, height=HEIGHT // 2, title=title)
 
 
-def supply_chart(years: tuple[float, float]) -> alt.TopLevelMixin:
-    """Large firms' domestic-supply share by run, restriction events as rules."""
+def supply_chart(years: tuple[float, float], control_run: str = "this run") -> alt.TopLevelMixin:
+    """Large firms' domestic-supply share by run, restriction events as rules, and
+    the share of foreign inputs under control in `control_run` (dashed)."""
     share = _lines(
         "large_firm_domestic_supply_share", years, "% of inputs bought at home", 100, zero=False
     )
     control = (
         alt.Chart(alt.NamedData(name="lines"))
         .transform_filter(
-            (alt.datum.variable == "controlled_foreign_share") & (alt.datum.run == "this run")
+            (alt.datum.variable == "controlled_foreign_share") & (alt.datum.run == control_run)
         )
         .transform_calculate(percent="datum.value * 100")
         .mark_line(color="#CC79A7", strokeDash=[6, 3], strokeWidth=2, interpolate="step-after")

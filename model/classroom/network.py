@@ -124,19 +124,23 @@ def supplier_places(
     return centre_x + radius * np.cos(angle), centre_y + radius * np.sin(angle)
 
 
-def network_signature(model: Economy, buyers: np.ndarray, followed: int) -> int:
+def network_signature(
+    model: Economy, buyers: np.ndarray, followed: int, sample: NetworkSample | None = None
+) -> int:
     """A number that changes when a sampled link, a supplier's title or the followed
     firm does: equal signatures draw the same picture."""
-    sample = network_sample(model, buyers)
+    sample = sample or network_sample(model, buyers)
     parts = (sample.link_buyer, sample.firm_id[sample.link_supplier], sample.status, [followed])
     return hash(b"".join(np.asarray(part, dtype=np.int64).tobytes() for part in parts))
 
 
-def network_data(model: Economy, buyers: np.ndarray, followed: int) -> dict:
+def network_data(
+    model: Economy, buyers: np.ndarray, followed: int, sample: NetworkSample | None = None
+) -> dict:
     """What the browser draws: `nodes` (buyers and suppliers: x, y, kind, firm_id,
     status, label, followed), `links` (x, y, x2, y2), `fields` (x, y, text: the title
     above each cluster) and `count` (links drawn)."""
-    sample = network_sample(model, buyers)
+    sample = sample or network_sample(model, buyers)
     bx, by, cx = buyer_places(model, buyers)
     sx, sy = supplier_places(sample, bx, by)
     links = {

@@ -59,13 +59,25 @@ def province_reporters(variables: list[str]) -> dict[str, str]:
 
     Raises ValueError naming the reporters whose province is not on the tile grid.
     """
+    return dict(_province_reporters(tuple(variables)))
+
+
+@cache
+def _province_reporters(variables: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     found = [v for v in variables if v.startswith(PREFIX)]
     lookup = _lookup()
     unknown = [v for v in found if _key(v.removeprefix(PREFIX)) not in lookup]
     if unknown:
         known = ", ".join(province_tiles()["pinyin"])
         raise ValueError(f"provinces not on the map: {', '.join(unknown)} (the map has {known})")
-    return {v: lookup[_key(v.removeprefix(PREFIX))] for v in found}
+    return tuple((v, lookup[_key(v.removeprefix(PREFIX))]) for v in found)
+
+
+@cache
+def _tile_columns() -> dict[str, list]:
+    """The tile grid's columns as lists (pinyin, name, row, column, region)."""
+    tiles = province_tiles()
+    return {name: tiles[name].tolist() for name in ("pinyin", "name", "row", "column", "region")}
 
 
 def province_counts(model: Economy) -> dict[str, list] | None:
@@ -77,13 +89,6 @@ def province_counts(model: Economy) -> dict[str, list] | None:
     if not reporters:
         return None
     values = {pinyin: model_vars.get(v, []) for v, pinyin in reporters.items()}
-    tiles = province_tiles()
+    tiles = _tile_columns()
     latest = [values.get(p, [])[-1] if values.get(p) else None for p in tiles["pinyin"]]
-    return {
-        "pinyin": tiles["pinyin"].tolist(),
-        "name": tiles["name"].tolist(),
-        "row": tiles["row"].tolist(),
-        "column": tiles["column"].tolist(),
-        "region": tiles["region"].tolist(),
-        "value": [None if v is None else round(float(v)) for v in latest],
-    }
+    return {**tiles, "value": [None if v is None else round(float(v)) for v in latest]}

@@ -9,7 +9,7 @@ tidy results table (median over seeds per scenario).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -44,14 +44,15 @@ def _number(value: float) -> float | None:
 
 
 def economy_rows(
-    runs: Iterable[tuple[str, Economy]], variables: Iterable[str] = LINE_VARIABLES
+    runs: Iterable[tuple[str, Economy]], variables: Iterable[str] = LINE_VARIABLES, first: int = 0
 ) -> dict:
-    """Each quarter simulated so far of `variables` in each (run name, economy), from
-    the collectors; quarter by quarter, so a new quarter only adds rows at the end."""
+    """Each quarter simulated so far, from the `first` (an index), of `variables` in
+    each (run name, economy), from the collectors; quarter by quarter, so a new quarter
+    only adds rows at the end."""
     rows = empty_rows()
     runs, variables = list(runs), list(variables)
     quarters = max((len(model.quarter_labels) for _, model in runs), default=0)
-    for index in range(quarters):
+    for index in range(first, quarters):
         for run, model in runs:
             if index >= len(model.quarter_labels):
                 continue
@@ -65,11 +66,14 @@ def economy_rows(
     return rows
 
 
-def difference_rows(model: Economy, twin: Economy, variables: Iterable[str]) -> dict:
-    """This run minus the twin, quarter by quarter, over the quarters both have run."""
+def difference_rows(
+    model: Economy, twin: Economy, variables: Iterable[str], first: int = 0
+) -> dict:
+    """This run minus the twin, quarter by quarter from the `first` (an index), over the
+    quarters both have run."""
     rows = empty_rows(("t", "quarter", "variable", "value"))
     ours, theirs = model.datacollector.model_vars, twin.datacollector.model_vars
-    for index in range(min(len(model.quarter_labels), len(twin.quarter_labels))):
+    for index in range(first, min(len(model.quarter_labels), len(twin.quarter_labels))):
         label = model.quarter_labels[index]
         for variable in variables:
             rows["t"].append(parse_quarter(label) / 4.0)
@@ -77,6 +81,32 @@ def difference_rows(model: Economy, twin: Economy, variables: Iterable[str]) -> 
             rows["variable"].append(variable)
             rows["value"].append(_number(ours[variable][index] - theirs[variable][index]))
     return rows
+
+
+def quarters_done(runs: Iterable[tuple[str, Economy]]) -> int:
+    """Quarters simulated by the run that is furthest on."""
+    return max((len(model.quarter_labels) for _, model in runs), default=0)
+
+
+class GrowingRows:
+    """Rows that are only ever extended while their `key` stays the same: each update
+    adds the rows of the quarters done since the last one (`rows_from(first)`), and a
+    new key starts them again. The row lists grow in place."""
+
+    def __init__(self) -> None:
+        self.key: object = None
+        self.done = 0
+        self.rows: dict[str, list] = {}
+
+    def update(self, key: object, done: int, rows_from: Callable[[int], dict]) -> dict:
+        """The rows for `key` up to `done` quarters, adding only the missing ones."""
+        if key != self.key:
+            self.key, self.done, self.rows = key, done, rows_from(0)
+        elif done > self.done:
+            for name, values in rows_from(self.done).items():
+                self.rows[name].extend(values)
+            self.done = done
+        return self.rows
 
 
 def join_rows(*parts: dict) -> dict:

@@ -9,6 +9,7 @@ the tests check it against the economy's own arrays.
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -85,11 +86,14 @@ class ClassroomEconomy(Economy):
         # The page's play loop steps in its own thread while the class moves sliders.
         self.lock = threading.RLock()
         self.page_observers: list = []  # called after each quarter and each change (the page)
+        self.page_batch: Any = nullcontext  # the page's: its observers' messages sent as one
 
     def tell_page(self) -> None:
-        """Tell the page's observers that something they show has changed."""
-        for observer in list(self.page_observers):
-            observer()
+        """Tell the page's observers that something they show has changed (holding the
+        lock: a click in the browser's thread never reads a quarter half-recorded)."""
+        with self.lock, self.page_batch():
+            for observer in list(self.page_observers):
+                observer()
 
     def request_changes(self, **requested: Any) -> list[str]:
         """Move sliders: live ones act from the next quarter on; returns the controls

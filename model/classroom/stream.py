@@ -1,14 +1,22 @@
-"""A Vega-Lite chart in the browser that takes new rows without being redrawn whole.
+"""A Vega chart in the browser that takes new rows without being redrawn whole.
 
-`VegaStream` embeds its `spec` once (vega-embed, from the page's own files: see
-`model.classroom.assets`); when `datasets` grows, only the new rows are inserted
-into Vega's dataflow. A data set whose `generation` key changes is replaced whole
-(a reset, a twin forked, another firm followed).
+`VegaStream` embeds its `spec` (Vega, compiled from Vega-Lite on the server) once,
+with Vega from the page's own files (see `model.classroom.assets`). Its data sets are
+not synchronised widget state: each push sends the browser one message with only
+what it lacks, the rows added since the last push (or a whole data set when its
+`generation` key changed: a reset, a twin forked, another firm followed).
+Synchronised state would resend, deep-compare and deep-copy every row of every data
+set at every quarter (ipywidgets and ipyvue do). A browser that missed rows (a view
+made after a push) asks for all of them again. After a quarter, the messages of all
+the page's charts and texts travel together in one message of the page's `PageFeed`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,23 +29,118 @@ import traitlets
 from model.classroom.assets import VEGA_VERSIONS
 
 TEMPLATE = Path(__file__).with_name("stream.vue")
+# Each target registers itself in the browser under its key, for the page's feed.
+REGISTER = """
+    mounted() {
+        (window.lgTargets = window.lgTargets || {})[this.key] = this;
+        this.resync();  // what was sent before this view existed never reached it
+    },
+    beforeUnmount() { if (window.lgTargets) delete window.lgTargets[this.key]; },
+"""
+_batch = threading.local()  # the messages of one telling of the page, per thread
+_keys = itertools.count(1)  # unique within the server: a browser page holds a few
+
+
+def _new_key() -> str:
+    return f"lg{next(_keys)}"
+
+
+def deliver(widget: Any, method: str, argument: Any) -> None:
+    """Send `argument` to the widget's `jupyter_<method>` in the browser: inside
+    `together(...)` as part of the page's one message, otherwise on its own."""
+    items = getattr(_batch, "items", None)
+    if items is not None:
+        items.append((widget.key, method, argument))
+    else:
+        widget.send({"method": method, "args": [argument]})
+
+
+class PageFeed(ipyvuetify.VuetifyTemplate):
+    """An invisible widget that carries, in one message, what every chart and text of
+    the page is sent after a quarter: a message costs the server a round trip to its
+    event loop (about a millisecond here) and the browser a dispatch, so nine a quarter
+    became one."""
+
+    template = traitlets.Unicode(
+        "<template><span style='display: none'></span></template><script>"
+        "module.exports = { methods: { jupyter_feed(items) { const targets = window.lgTargets"
+        " || {}; for (const [key, method, argument] of items) { const target = targets[key];"
+        " if (target) target['jupyter_' + method](argument); } } } };</script>"
+    ).tag(sync=True)
+
+
+@contextmanager
+def together(feed: PageFeed) -> Iterator[None]:
+    """Collect what the page's widgets deliver in this thread; send it as one message."""
+    _batch.items = []
+    try:
+        yield
+        items = _batch.items
+    finally:
+        _batch.items = None
+    if items:
+        feed.send({"method": "feed", "args": [items]})
 
 
 class VegaStream(ipyvuetify.VuetifyTemplate):
-    """A Vega-Lite chart whose named data sets stream in from Python."""
+    """A Vega chart whose named data sets stream in from Python."""
 
     template_file = str(TEMPLATE)
+    key = traitlets.Unicode().tag(sync=True)
     spec = traitlets.Dict().tag(sync=True)
-    datasets = traitlets.Dict().tag(sync=True)  # name -> columns (equal-length lists)
-    generation = traitlets.Dict().tag(sync=True)  # name -> key; a new key replaces the set
     versions = traitlets.Dict(VEGA_VERSIONS).tag(sync=True)
     clickable = traitlets.Bool(False).tag(sync=True)
     on_pick = traitlets.Callable(None, allow_none=True)
+    # What the browser has been given, kept here (not synchronised): name -> columns.
+    datasets = traitlets.Dict()
+    generation = traitlets.Dict()  # name -> key; a new key replaces that data set
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(key=_new_key(), **kwargs)
+        self.sent: dict[str, tuple[str, int]] = {}  # name -> (generation, rows sent)
+        self.sending = threading.Lock()  # pushes come from the play thread, resyncs not
 
     def vue_pick(self, datum: dict) -> None:
         """Called by the browser with the clicked mark's data row."""
         if self.on_pick is not None:
             self.on_pick(datum)
+
+    def vue_resync(self, _: Any = None) -> None:
+        """Called by the browser when it lacks rows: send every data set whole."""
+        with self.sending:
+            self.sent = {}
+            self.send_rows()
+
+    def send_rows(self) -> dict[str, dict]:
+        """Send the browser what it lacks in one message; returns what was sent."""
+        changes = rows_to_send(self.datasets, self.generation, self.sent)
+        if changes:
+            deliver(self, "rows", changes)
+        return changes
+
+
+def rows_to_send(
+    datasets: dict[str, dict[str, list]],
+    generation: dict[str, str],
+    sent: dict[str, tuple[str, int]],
+) -> dict[str, dict]:
+    """Per data set, the rows the browser lacks: `{"from": n, "columns": tail}` for rows
+    added to a data set it has, `{"replace": True, "from": 0, "columns": all}` for one
+    that is new, has a new generation or shrank. Updates `sent` in place."""
+    changes = {}
+    for name, columns in datasets.items():
+        key = generation.get(name, "")
+        # The shortest column: another thread may be extending the lists right now.
+        length = min((len(values) for values in columns.values()), default=0)
+        old_key, old_length = sent.get(name, (None, 0))
+        if key != old_key or length < old_length:
+            whole = {column: values[:length] for column, values in columns.items()}
+            changes[name] = {"replace": True, "from": 0, "columns": whole}
+        elif length > old_length:
+            tail = {column: values[old_length:length] for column, values in columns.items()}
+            changes[name] = {"from": old_length, "columns": tail}
+        sent[name] = (key, length)
+    return changes
 
 
 @dataclass(eq=False)
@@ -49,25 +152,30 @@ class Payload:
     generation: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(eq=False)
 class Source:
-    """Where a chart gets its payload after each quarter: a function of nothing.
+    """Where a chart gets its payload after each quarter.
 
     An opaque object on purpose: Solara walks a component's arguments for child
     elements, and walking thousands of numbers at every quarter cost more than
-    drawing them.
+    drawing them. Subclasses keep rows between quarters and only add the new ones.
     """
 
-    payload: Callable[[], Payload]
+    def __init__(self, payload: Callable[[], Payload]) -> None:
+        self.make = payload
+
+    def payload(self) -> Payload:
+        """The chart's spec and data as of now."""
+        return self.make()
 
 
 def push(widget: VegaStream, payload: Payload) -> None:
-    """Give the widget the payload in one message (the spec only when it is new)."""
-    with widget.hold_sync():
+    """Give the widget the payload: the spec when it is new, then the rows it lacks."""
+    with widget.sending:
         if widget.spec is not payload.spec:
             widget.spec = payload.spec
         widget.generation = {k: str(v) for k, v in payload.generation.items()}
         widget.datasets = payload.datasets
+        widget.send_rows()
 
 
 def use_observer(
@@ -87,7 +195,8 @@ def use_observer(
             update(widget)
 
         model.page_observers.append(observer)
-        observer()
+        with model.lock:
+            observer()
         return lambda: model.page_observers.remove(observer)
 
     solara.use_effect(observe, [model, *dependencies])
@@ -103,14 +212,31 @@ def StreamChart(model: Any, source: Source, on_pick: Callable[[dict], None] | No
 
 
 class LiveText(ipyvuetify.VuetifyTemplate):
-    """A block of text that Python replaces whole (`html`, already escaped)."""
+    """A block of text that Python replaces whole (`html`, already escaped), sent as a
+    message (through the page's feed after a quarter), not as synchronised state."""
 
     template = traitlets.Unicode(
-        "<template><div :class='css_class' :style='css_style' v-html='html'></div></template>"
+        "<template><div ref='box' :class='css_class' :style='css_style'></div></template>"
+        "<script>module.exports = {" + REGISTER + "methods: { jupyter_html(html) {"
+        " this.$refs.box.innerHTML = html; } } };</script>"
     ).tag(sync=True)
-    html = traitlets.Unicode("").tag(sync=True)
+    key = traitlets.Unicode().tag(sync=True)
     css_class = traitlets.Unicode("").tag(sync=True)
     css_style = traitlets.Unicode("").tag(sync=True)
+    html = traitlets.Unicode("")  # what the browser was last sent (kept here, not synced)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(key=_new_key(), **kwargs)
+
+    def show(self, html: str) -> None:
+        """Replace the text in the browser, if it changed."""
+        if html != self.html:
+            self.html = html
+            deliver(self, "html", html)
+
+    def vue_resync(self, _: Any = None) -> None:
+        """Called by a new view in the browser: send it the text."""
+        self.send({"method": "html", "args": [self.html]})
 
 
 @solara.component
@@ -120,19 +246,23 @@ def LiveBlock(model: Any, render: Callable[[], str], css_class: str = "", css_st
     element = LiveText.element(css_class=css_class, css_style=css_style)
 
     def update(widget: LiveText) -> None:
-        widget.html = render()
+        widget.show(render())
 
     use_observer(model, element, update, [render])
     return element
 
 
-# Lay the chart out again when data arrives: a chart embedded before its first rows
-# has no extent on its value axis, and would otherwise stay zero pixels wide.
+# Lay the chart out again when data arrives: the value axis's labels widen as it grows.
 AUTOSIZE = {"type": "pad", "resize": True}
 
 
 @cache
 def streamed_spec(build: Callable[..., Any], *arguments: Any) -> dict[str, Any]:
-    """The Vega-Lite dict of `build(*arguments)` (an Altair chart), sized again
-    whenever its data changes; built once per arguments and shared, never changed."""
-    return {**build(*arguments).to_dict(), "autosize": AUTOSIZE}
+    """The Vega spec of `build(*arguments)` (an Altair chart), sized again whenever its
+    data changes; built once per arguments and shared, never changed.
+
+    Compiled from Vega-Lite here (vl-convert), so the browser loads only Vega: no
+    Vega-Lite library to fetch and parse, no compiling on every embed."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_vega({**build(*arguments).to_dict(), "autosize": AUTOSIZE})

@@ -87,6 +87,10 @@ def serve_app(
     os.environ.update(SERVER_ENVIRONMENT)
     ensure_assets()
     port = port or free_port(host)
+    from model.classroom.warm import warm_up
+
+    seconds = warm_up()  # the first page then draws as fast as any later one
+    console.print(f"page warmed up in {seconds:.1f} s")
     console.print(f"[green]littlegiants classroom page:[/] http://{host}:{port}  (Ctrl+C stops it)")
     from solara.__main__ import cli as solara_cli
 
