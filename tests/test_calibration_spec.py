@@ -6,13 +6,20 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from model import load_scenario
 from model.calibration.spec import load_spec
+from model.calibration.summary import (
+    effective_sample_size,
+    point_estimate,
+    usable_weights,
+    weights_degenerate,
+)
 from model.errors import ConfigError
-from model.evidence.posterior import read_posterior
+from model.evidence.posterior import Posterior, read_posterior
 
 ROOT = Path(__file__).parents[1]
 PARAMETER = '[[parameters]]\nname = "innovation.patent_scale"\nlow = 0.06\nhigh = 0.13\n'
@@ -50,6 +57,14 @@ PARAMETER = '[[parameters]]\nname = "innovation.patent_scale"\nlow = 0.06\nhigh 
             ["key 'targets.weights.national_little_giants' = -1.0", "0 < value"],
         ),
         ("seeds = 2\n", ["key 'parameters'", "required"]),
+        (
+            PARAMETER + '[fixed]\n"innovation.patent_scale" = 0.1\n',
+            ["key 'fixed.innovation.patent_scale'", "also a free parameter"],
+        ),
+        (
+            PARAMETER + '[fixed]\n"population.zone_share" = 1.5\n',
+            ["key 'fixed.population.zone_share' = 1.5", "allowed"],
+        ),
     ],
 )
 def test_a_bad_spec_names_the_file_the_key_and_what_is_allowed(tmp_path, text, says) -> None:
@@ -71,21 +86,50 @@ def test_shipped_spec_is_valid_and_sized_for_the_machine() -> None:
 
 
 def test_calibrated_scenario_and_posterior_sample_fit_together() -> None:
-    """calibrated.toml holds the shipped posterior's medians; >= 100 weighted draws."""
+    """calibrated.toml holds the shipped posterior's point estimate and the spec's fixed
+    values; >= 100 weighted draws."""
     spec = load_spec(ROOT / "experiments" / "calibration.toml")
     posterior = read_posterior(ROOT / "scenarios" / "calibrated_posterior.parquet")
     assert posterior.parameters == [p.name for p in spec.parameters]
     assert len(posterior.values) >= 100 and posterior.weights.sum() == pytest.approx(1.0)
     calibrated = load_scenario("calibrated")
-    for name, median in posterior.median().items():
-        section, _, key = name.rpartition(".")
+    table = pd.read_parquet(ROOT / "scenarios" / "calibrated_posterior.parquet")
+    if np.allclose(posterior.weights, posterior.weights[0]):  # degenerate: the nearest particle
+        nearest = posterior.values.iloc[int(np.argmin(table["distance"]))]
+        expected = {**spec.fixed, **nearest.to_dict()}
+    else:
+        expected = {**spec.fixed, **posterior.median()}
+    assert set(spec.fixed) and not set(spec.fixed) & set(posterior.parameters)
+    for name, median in expected.items():
         value = calibrated
         for part in name.split("."):
             value = getattr(value, part)
-        assert value == pytest.approx(median, rel=1e-5), (section, key)
+        assert value == pytest.approx(median, rel=1e-5), name
     header = (ROOT / "scenarios" / "calibrated.toml").read_text(encoding="utf-8")
-    assert "littlegiants calibrate" in header and "posterior medians" in header
+    assert "littlegiants calibrate" in header and "Values: " in header
+    assert "Fixed in the spec, not estimated" in header
     assert tomllib.loads(header)["name"] == "calibrated"
     for free in spec.parameters:
         column = pd.Series(posterior.values[free.name])
         assert column.between(free.low, free.high).all(), free.name
+
+
+def test_degenerate_weights_give_the_accepted_particles_alike_and_the_nearest_point() -> None:
+    """One particle with nearly all the weight: the posterior weighs the accepted particles
+    alike and the point is the particle nearest the facts; healthy weights are kept and
+    the point is their weighted median."""
+    values = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0, 10.0] * 4})
+    distances = np.linspace(2.0, 3.0, 20)[::-1]  # the last particle is nearest
+    skewed = np.full(20, 1e-6)
+    skewed[4] = 1.0
+    ess = effective_sample_size(skewed)
+    assert ess == pytest.approx(1.0, abs=1e-3) and weights_degenerate(skewed)
+    alike = usable_weights(skewed)
+    assert np.allclose(alike, 1 / 20)
+    assert point_estimate(Posterior(values, alike), distances, ess) == {"a": 10.0}
+    healthy = np.linspace(1.0, 2.0, 20)
+    assert not weights_degenerate(healthy)
+    assert np.allclose(usable_weights(healthy), healthy / healthy.sum())
+    posterior = Posterior(values, usable_weights(healthy))
+    point = point_estimate(posterior, distances, effective_sample_size(healthy))
+    assert point == posterior.median() and point != {"a": 10.0}

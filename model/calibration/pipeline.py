@@ -30,11 +30,10 @@ from model.calibration.smc import (
     run_abc,
     update_state,
 )
-from model.calibration.spec import CalibrationSpec
+from model.calibration.spec import CalibrationSpec, spec_base
 from model.calibration.summary import ParameterSummary, point_estimate, summarise
 from model.evidence.posterior import Posterior, posterior_table
 from model.io import read_parquet, write_parquet, write_text
-from model.params.loading import load_scenario
 
 POINT_DRAW = -1  # the `draw` of the point estimate's runs in final.parquet
 
@@ -62,15 +61,18 @@ def calibrate(
     """Run or resume ABC-SMC (up to `generations`, default the spec's), then write the
     posterior, the check, the report and the calibrated scenario (`on_run` is called
     after each check run)."""
-    base = load_scenario(spec.scenario)
+    base = spec_base(spec)
     targets = fit_targets(spec)
     history = run_abc(spec, out_dir, sampler, targets, base, generations)
     timings = record_timings(out_dir, sampler)
     posterior, distances = last_posterior(history, spec)
     write_parquet(out_dir / "posterior.parquet", posterior_table(posterior, distances))
-    summaries, point = summarise(spec, posterior), point_estimate(posterior)
+    ess = finished_generations(history)[-1].effective_sample_size
+    summaries, point = summarise(spec, posterior), point_estimate(posterior, distances, ess)
     model = simulator(spec, base, targets)
-    predictive = _predictive(spec, out_dir, history.max_t, posterior, model, sampler, on_run)
+    predictive = _predictive(
+        spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run
+    )
     # Counts and wall times from pyabc's history (every invocation, interrupted ones too);
     # core seconds per evaluation only where this tool recorded them.
     table = history.get_all_populations()
@@ -84,7 +86,9 @@ def calibrate(
         seconds_per_evaluation=core,
         wall_minutes=float(table["wall_time"].fillna(0).sum()) / 60.0,
     )
-    report = write_calibration_report(out_dir, spec, posterior, summaries, predictive, facts)
+    report = write_calibration_report(
+        out_dir, spec, (posterior, point), summaries, predictive, facts
+    )
     if write_scenario:
         write_text(spec.output, scenario_toml(spec, point, facts))
         write_parquet(spec.posterior_output, posterior_table(posterior, distances))
@@ -95,7 +99,7 @@ def _predictive(
     spec: CalibrationSpec,
     out_dir: Path,
     max_t: int,
-    posterior: Posterior,
+    estimate: tuple[Posterior, dict[str, float]],
     model: Any,
     sampler: SeededSampler,
     on_run: Callable[[], None] | None,
@@ -103,13 +107,14 @@ def _predictive(
     """The check's runs and the point estimate's (final.parquet), reused if up to date."""
     path, final = out_dir / "predictive.parquet", out_dir / "final.parquet"
     key = {"generation": max_t, "draws": spec.check_draws, "seeds": spec.check_seeds}
-    key |= {"scale": spec.check_scale}
+    key |= {"scale": spec.check_scale, "point": estimate[1]}
     if read_state(out_dir).get("check") == key and path.exists() and final.exists():
         return read_parquet(path)
+    posterior, point_values = estimate
     draws = check_draws(spec, posterior)
     executor = sampler.executor
     runs = predictive_runs(spec, model, draws, executor, on_done=on_run)
-    point = predictive_runs(spec, model, [point_estimate(posterior)], executor, on_done=on_run)
+    point = predictive_runs(spec, model, [point_values], executor, on_done=on_run)
     point["draw"] = POINT_DRAW
     write_parquet(path, runs)
     write_parquet(final, point)

@@ -18,6 +18,8 @@ from model.calibration.summary import (
     IDENTIFIED_RATIO,
     STRONG_CORRELATION,
     ParameterSummary,
+    degenerate,
+    point_kind,
     strong_pairs,
 )
 from model.evidence.observed import fit_table
@@ -39,9 +41,9 @@ class RunFacts:
 
 
 def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFacts) -> str:
-    """A scenario file holding the posterior medians as nested tables."""
+    """A scenario file holding the calibrated point and the fixed values as nested tables."""
     tables: dict[str, dict[str, float]] = {}
-    for name, value in point.items():
+    for name, value in {**spec.fixed, **point}.items():
         section, _, key = name.rpartition(".")
         tables.setdefault(section, {})[key] = value
     last = facts.generations[-1]
@@ -51,9 +53,10 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
         f"# ABC-SMC (pyabc): last generation {last.t} ({len(facts.generations)} in all), epsilon "
         f"{last.epsilon:.4g} (tolerance units, adaptive scale), {facts.evaluations} evaluations,",
         f"# scale {spec.scale}, {spec.seeds} seeds per particle (base seed {spec.base_seed}). "
-        "Values: weighted posterior medians;",
+        f"Values: {point_kind(last.effective_sample_size, spec.population_size)};",
         f"# the posterior sample is {Path(spec.posterior_output).name}. "
         "baseline.toml extends this file.",
+        *_fixed_comment(spec),
         'name = "calibrated"',
         'description = "Behavioural parameters fitted to the observed 2021-25 facts."',
     ]
@@ -61,6 +64,26 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
         lines += ["", f"[{section}]"] if section else [""]
         lines += [f"{key} = {_literal(value)}" for key, value in sorted(values.items())]
     return "\n".join(lines) + "\n"
+
+
+def _point_sentence(spec: CalibrationSpec, facts: RunFacts) -> str:
+    ess, count = facts.generations[-1].effective_sample_size, spec.population_size
+    if degenerate(ess, count):
+        return (
+            f"The last generation's importance weights were degenerate (ESS {ess:.1f} of "
+            f"{count} particles), so the posterior takes its accepted particles alike "
+            "(each within epsilon of the facts), without the importance correction, and "
+            "`calibrated.toml` holds the accepted particle nearest the facts; more particles "
+            "per generation would cure it."
+        )
+    return f"`calibrated.toml` holds the weighted posterior medians (ESS {ess:.0f} of {count})."
+
+
+def _fixed_comment(spec: CalibrationSpec) -> list[str]:
+    if not spec.fixed:
+        return []
+    names = ", ".join(_short(name) for name in sorted(spec.fixed))
+    return [f"# Fixed in the spec, not estimated: {names}."]
 
 
 def _cost(facts: RunFacts) -> str:
@@ -100,13 +123,13 @@ def posterior_chart(spec: CalibrationSpec, posterior: Posterior, point: dict) ->
             label="posterior",
         )
         ax.plot(grid, density, color="grey", linestyle="--", label="prior")
-        ax.axvline(point[free.name], color="#d62728", label="median")
+        ax.axvline(point[free.name], color="#d62728", label="calibrated")
         ax.set_title(_short(free.name), fontsize=8)
         ax.set_xlim(free.low, free.high)
     for ax in axes[count:]:
         ax.set_visible(False)
     axes[0].legend(frameon=False, fontsize=7)
-    fig.suptitle("Prior (dashed) and ABC-SMC posterior (bars); red: posterior median")
+    fig.suptitle("Prior (dashed) and ABC-SMC posterior (bars); red: calibrated value")
     return fig
 
 
@@ -170,13 +193,14 @@ def _fit_sections(spec: CalibrationSpec, runs: pd.DataFrame) -> tuple[str, str, 
 def write_calibration_report(
     out_dir: Path,
     spec: CalibrationSpec,
-    posterior: Posterior,
+    estimate: tuple[Posterior, dict[str, float]],
     summaries: Sequence[ParameterSummary],
     predictive: pd.DataFrame,
     facts: RunFacts,
 ) -> Path:
-    """report.md, its charts and correlations.csv in `out_dir`."""
-    point = {s.name: s.median for s in summaries}
+    """report.md, its charts and correlations.csv in `out_dir` (`estimate`: the
+    posterior and the calibrated point)."""
+    posterior, point = estimate
     figures = [
         ("posterior.png", posterior_chart(spec, posterior, point), "Priors and posteriors."),
         ("correlations.png", correlation_chart(posterior), "Posterior correlations."),
@@ -212,8 +236,8 @@ def write_calibration_report(
         "## Parameters: prior and posterior",
         "",
         f"{identified} of {len(summaries)} parameters identified (posterior 90% interval "
-        f"less than {IDENTIFIED_RATIO:g} times as wide as the prior's). `calibrated.toml` "
-        "holds the weighted posterior medians.",
+        f"less than {IDENTIFIED_RATIO:g} times as wide as the prior's). "
+        + _point_sentence(spec, facts),
         "",
         markdown_table(
             ["parameter", "prior", "median", "posterior 5–95%", "prior 5–95%", "width ratio", ""],

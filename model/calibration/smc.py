@@ -33,12 +33,13 @@ from model.calibration.problem import (
     simulator,
 )
 from model.calibration.sampler import SAMPLER_STREAM, SeededSampler
-from model.calibration.spec import CalibrationSpec, typed_values
+from model.calibration.spec import CalibrationSpec, spec_base, typed_values
+from model.calibration.summary import usable_weights
 from model.errors import ConfigError
 from model.evidence.posterior import Posterior
 from model.io import write_text
 from model.params import Params
-from model.params.loading import load_scenario, with_changes
+from model.params.loading import with_changes
 
 HISTORY_FILE, STATE_FILE = "abc.db", "calibration.json"
 MAIN_STREAM = 0  # spawn-key of the main process's own (unused, but seeded) draws
@@ -109,7 +110,7 @@ def run_abc(
     """Run (or resume) the calibration in `out_dir` up to `generations` (default: the
     spec's) generations, the minimum epsilon or the evaluation budget."""
     targets = list(targets) if targets is not None else fit_targets(spec)
-    base = base if base is not None else load_scenario(spec.scenario)
+    base = base if base is not None else spec_base(spec)
     out_dir.mkdir(parents=True, exist_ok=True)
     check_state(out_dir, fingerprint(spec, targets, base))
     logging.getLogger("ABC").setLevel(logging.WARNING)  # our progress bar says it instead
@@ -225,7 +226,8 @@ def finished_generations(history: pyabc.History) -> list[Generation]:
 
 
 def last_posterior(history: pyabc.History, spec: CalibrationSpec) -> tuple[Posterior, np.ndarray]:
-    """The last generation's weighted particles (spec order) and their distances."""
+    """The last generation's particles (spec order) with their usable weights (see
+    `usable_weights`) and their distances."""
     particles = history.get_population(t=history.max_t).particles
     names = [p.name for p in spec.parameters]
     values = pd.DataFrame(
@@ -233,4 +235,4 @@ def last_posterior(history: pyabc.History, spec: CalibrationSpec) -> tuple[Poste
     )
     weights = np.array([p.weight for p in particles], float)
     distances = np.array([p.distance for p in particles], float)
-    return Posterior(values, weights / weights.sum()), distances
+    return Posterior(values, usable_weights(weights)), distances

@@ -77,6 +77,11 @@ class CalibrationSpec(BaseModel):
         "scenarios/calibrated_posterior.parquet", description="Posterior sample written"
     )
     parameters: tuple[FreeParameter, ...] = Field(min_length=1)
+    fixed: dict[str, float] = Field(
+        default_factory=dict,
+        description="Parameters held at a value rather than estimated (dotted name = value);"
+        " applied to the scenario before fitting and written into the calibrated scenario",
+    )
     targets: TargetChoice = TargetChoice()
 
     def prior_of(self, name: str) -> FreeParameter:
@@ -95,6 +100,14 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         raise ConfigError(f"{path}: " + "; ".join(_describe(e) for e in exc.errors())) from None
     _check_targets(spec, path)
     base = load_scenario(spec.scenario)
+    for name, value in spec.fixed.items():
+        if name in {p.name for p in spec.parameters}:
+            raise ConfigError(f"{path}: key 'fixed.{name}': also a free parameter; name it once")
+        try:
+            with_changes(base, typed_values(base, {name: value}))
+        except ConfigError as exc:
+            detail = str(exc).split(": ", 1)[-1]
+            raise ConfigError(f"{path}: key 'fixed.{name}' = {value}: {detail}") from None
     for index, free in enumerate(spec.parameters):
         for bound in (free.low, free.high):
             try:
@@ -146,6 +159,12 @@ def _describe(error: dict[str, Any]) -> str:
     info = parent.model_fields.get(loc[-1]) if loc else None
     limits = allowed_range(info) if info is not None and info.metadata else ""
     return f"key '{key}'{shown}: {message}" + (f" (allowed: {limits})" if limits else "")
+
+
+def spec_base(spec: CalibrationSpec) -> Any:
+    """The scenario the particles start from: `spec.scenario` with the fixed values set."""
+    base = load_scenario(spec.scenario)
+    return with_changes(base, typed_values(base, spec.fixed)) if spec.fixed else base
 
 
 def typed_values(params: Any, values: dict[str, float]) -> dict[str, Any]:

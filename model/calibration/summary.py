@@ -19,6 +19,8 @@ from model.evidence.posterior import Posterior, weighted_correlations
 IDENTIFIED_RATIO = 0.5
 INTERVAL = (0.05, 0.95)
 STRONG_CORRELATION = 0.3  # pairs listed in the report's correlation table
+# Below this share of the particles the ESS says the importance weights are degenerate.
+MIN_ESS_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,46 @@ def strong_pairs(posterior: Posterior, threshold: float = STRONG_CORRELATION) ->
     return table.reindex(table["correlation"].abs().sort_values(ascending=False).index)
 
 
-def point_estimate(posterior: Posterior) -> dict[str, float]:
-    """The calibrated point: each parameter's weighted posterior median."""
-    return posterior.median()
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of importance weights, 1 / sum(w^2) for w summing to 1."""
+    weights = np.asarray(weights, float)
+    return float(1.0 / np.sum((weights / weights.sum()) ** 2))
+
+
+def degenerate(ess: float, particles: int) -> bool:
+    """Whether a few particles carry almost all the weight (ESS below MIN_ESS_SHARE of
+    the particles), so that weighted medians and intervals are a few particles' values."""
+    return ess < MIN_ESS_SHARE * particles
+
+
+def weights_degenerate(weights: np.ndarray) -> bool:
+    """`degenerate` for these importance weights."""
+    return degenerate(effective_sample_size(weights), len(weights))
+
+
+def usable_weights(weights: np.ndarray) -> np.ndarray:
+    """The posterior's weights (summing to 1): the importance weights, or, when they are
+    degenerate, equal weights on the accepted particles (each within epsilon of the facts:
+    the rejection-ABC reading of the last generation, without the importance correction)."""
+    weights = np.asarray(weights, float)
+    if weights_degenerate(weights):
+        return np.full(len(weights), 1.0 / len(weights))
+    return weights / weights.sum()
+
+
+def point_estimate(posterior: Posterior, distances: np.ndarray, ess: float) -> dict[str, float]:
+    """The calibrated point: each parameter's weighted posterior median; or, when the
+    last generation's importance weights were degenerate (its ESS `ess`), the accepted
+    particle nearest the facts (the sample's approximation of the posterior mode), since
+    medians of particles taken alike mix values that fit with values that only passed."""
+    if not degenerate(ess, len(posterior.weights)):
+        return posterior.median()
+    nearest = int(np.argmin(distances))
+    return {name: float(posterior.values[name].iloc[nearest]) for name in posterior.parameters}
+
+
+def point_kind(ess: float, particles: int) -> str:
+    """What `point_estimate` returned, in words for file headers and reports."""
+    if degenerate(ess, particles):
+        return f"the accepted particle nearest the facts (ESS {ess:.1f} of {particles}: degenerate)"
+    return "weighted posterior medians"
