@@ -20,6 +20,7 @@ from model.calibration.summary import (
 )
 from model.errors import ConfigError
 from model.evidence.posterior import Posterior, read_posterior
+from model.params.loading import read_dotted
 
 ROOT = Path(__file__).parents[1]
 PARAMETER = '[[parameters]]\nname = "innovation.patent_scale"\nlow = 0.06\nhigh = 0.13\n'
@@ -101,10 +102,7 @@ def test_calibrated_scenario_and_posterior_sample_fit_together() -> None:
         expected = {**spec.fixed, **posterior.median()}
     assert set(spec.fixed) and not set(spec.fixed) & set(posterior.parameters)
     for name, median in expected.items():
-        value = calibrated
-        for part in name.split("."):
-            value = getattr(value, part)
-        assert value == pytest.approx(median, rel=1e-5), name
+        assert read_dotted(calibrated, name) == pytest.approx(median, rel=1e-5), name
     header = (ROOT / "scenarios" / "calibrated.toml").read_text(encoding="utf-8")
     assert "littlegiants calibrate" in header and "Values: " in header
     assert "Fixed in the spec, not estimated" in header
