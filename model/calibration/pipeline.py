@@ -67,7 +67,8 @@ def calibrate(
     timings = record_timings(out_dir, sampler)
     posterior, distances = last_posterior(history, spec)
     write_parquet(out_dir / "posterior.parquet", posterior_table(posterior, distances))
-    ess = finished_generations(history)[-1].effective_sample_size
+    generations_done = finished_generations(history)
+    ess = generations_done[-1].effective_sample_size
     summaries, point = summarise(spec, posterior), point_estimate(posterior, distances, ess)
     model = simulator(spec, base, targets)
     predictive = _predictive(
@@ -81,7 +82,7 @@ def calibrate(
     core = sum(t["core_seconds"] for t in timings.values()) / recorded if recorded else None
     facts = RunFacts(
         command=command,
-        generations=finished_generations(history),
+        generations=generations_done,
         evaluations=evaluations,
         seconds_per_evaluation=core,
         wall_minutes=float(table["wall_time"].fillna(0).sum()) / 60.0,

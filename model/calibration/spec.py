@@ -100,24 +100,15 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         raise ConfigError(f"{path}: " + "; ".join(_describe(e) for e in exc.errors())) from None
     _check_targets(spec, path)
     base = load_scenario(spec.scenario)
+    names = [p.name for p in spec.parameters]
     for name, value in spec.fixed.items():
-        if name in {p.name for p in spec.parameters}:
+        if name in names:
             raise ConfigError(f"{path}: key 'fixed.{name}': also a free parameter; name it once")
-        try:
-            with_changes(base, typed_values(base, {name: value}))
-        except ConfigError as exc:
-            detail = str(exc).split(": ", 1)[-1]
-            raise ConfigError(f"{path}: key 'fixed.{name}' = {value}: {detail}") from None
+        _check_value(base, name, value, f"{path}: key 'fixed.{name}' = {value}")
     for index, free in enumerate(spec.parameters):
         for bound in (free.low, free.high):
-            try:
-                with_changes(base, typed_values(base, {free.name: bound}))
-            except ConfigError as exc:
-                detail = str(exc).split(": ", 1)[-1]
-                raise ConfigError(
-                    f"{path}: parameters[{index}] '{free.name}' bound {bound}: {detail}"
-                ) from None
-    names = [p.name for p in spec.parameters]
+            where = f"{path}: parameters[{index}] '{free.name}' bound {bound}"
+            _check_value(base, free.name, bound, where)
     if len(set(names)) != len(names):
         repeated = sorted({n for n in names if names.count(n) > 1})
         raise ConfigError(f"{path}: key 'parameters': named twice: {', '.join(repeated)}")
@@ -159,6 +150,15 @@ def _describe(error: dict[str, Any]) -> str:
     info = parent.model_fields.get(loc[-1]) if loc else None
     limits = allowed_range(info) if info is not None and info.metadata else ""
     return f"key '{key}'{shown}: {message}" + (f" (allowed: {limits})" if limits else "")
+
+
+def _check_value(base: Any, name: str, value: float, where: str) -> None:
+    """Refuse, as a ConfigError starting with `where`, a value the scenario cannot take."""
+    try:
+        with_changes(base, typed_values(base, {name: value}))
+    except ConfigError as exc:
+        detail = str(exc).split(": ", 1)[-1]
+        raise ConfigError(f"{where}: {detail}") from None
 
 
 def spec_base(spec: CalibrationSpec) -> Any:
