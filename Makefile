@@ -77,7 +77,7 @@ browser: $(VENV)/.dev
 	fi
 
 test: lint browser
-	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
+	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -n auto --dist loadfile
 
 # Ten classroom pages playing at once against one server (not in `make test`: ~2 min of
 # both cores, and its speed depends on what else the machine runs). Writes runs/screens/load.json.

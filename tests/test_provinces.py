@@ -8,6 +8,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from model import Params, load_scenario, simulate, with_changes
+from model.errors import ConfigError
 from model.params.provinces import default_provinces, high_tech_enterprises_2022, province_facts
 from model.reports.province_map import province_map, tiles
 from model.simulation.phases import certification
@@ -45,6 +46,35 @@ def test_a_scenario_changes_one_province_and_keeps_the_others_from_the_data():
     assert provinces["anhui"].fund_scale == 2.0
     assert provinces["anhui"].pool_share == default_provinces()["anhui"].pool_share
     assert all(p.fund_scale == 1.0 for name, p in provinces.items() if name != "anhui")
+
+
+def test_a_scenario_that_empties_one_province_rescales_the_others(tmp_path):
+    file = tmp_path / "no_liaoning.toml"
+    file.write_text(
+        'extends = "baseline"\nname = "no_liaoning"\n'
+        "[population.provinces.liaoning]\npool_share = 0\n",
+        encoding="utf-8",
+    )
+    provinces = load_scenario(file).population.provinces
+    data = default_provinces()
+    assert provinces["liaoning"].pool_share == 0
+    assert sum(p.pool_share for p in provinces.values()) == pytest.approx(1.0, abs=1e-12)
+    grow = 1 / sum(p.pool_share for name, p in data.items() if name != "liaoning")
+    assert provinces["anhui"].pool_share == pytest.approx(data["anhui"].pool_share * grow)
+    table = simulate(with_changes(load_scenario(file), {"scale": 0.002}), seed=1)
+    assert table["value"].notna().all()
+
+
+def test_shares_a_scenario_sets_above_one_together_are_refused(tmp_path):
+    file = tmp_path / "too_much.toml"
+    file.write_text(
+        'extends = "baseline"\nname = "too_much"\n'
+        "[population.provinces.anhui]\npool_share = 0.6\n"
+        "[population.provinces.hubei]\npool_share = 0.6\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"population\.provinces.*must not exceed 1"):
+        load_scenario(file)
 
 
 def test_provincial_awards_raise_the_will_to_apply_only_in_their_province(make_economy):
