@@ -2,7 +2,8 @@
 
 The baseline runs at `SCALE` with `SEEDS` seeds spawned from the project's default
 base seed (so the test is deterministic), and the mean over runs must meet each
-required fact of `model.evidence.targets` within that fact's own kind and tolerance.
+required fact of `model.evidence.targets` within that fact's own kind and tolerance;
+the three the calibrated model misses today are pinned where they were measured.
 The second half shows the test can fail: editing one required observed value in
 the package data by 20% in the direction in which it binds makes the check miss it.
 
@@ -50,42 +51,40 @@ def _model_mean(results: pd.DataFrame, target) -> float:
 
 # Required facts the calibrated baseline misses today (measured at 0.25 x 8 seeds over five
 # base seeds, and across the calibration's whole last generation: docs/validation.md).
-# Strict: the day the model meets one, its mark must go and it becomes a plain check.
+# Each is pinned at the error measured at the test's seeds: the test fails if the miss
+# moves by more than the fact's tolerance either way (so a broken model is still caught)
+# and fails if the model meets the fact (then its entry must go: it becomes a plain check).
 KNOWN_MISSES = {
     # +24..+27% over five seed sets; +19..+38% for every particle checked: the model
     # certifies too many little giants in the third batch (2021) while it meets 2022-25.
-    "national_little_giants@2021Q4": "2021 count overshoots across the posterior",
+    "national_little_giants@2021Q4": (+0.273, "2021 count overshoots across the posterior"),
     # 82-83% against 90% over five seed sets and every particle checked: too few little
     # giants hold three or more large buyers.
-    "lg_share_supplying_3plus_large@2025Q4": "3+ large buyers: 7-8 pp short across the posterior",
+    "lg_share_supplying_3plus_large@2025Q4": (-0.068, "3+ large buyers: 7-8 pp short"),
     # +4.7..+5.5 pp over five seed sets, +5.5 pp at the test's seeds: the ABC did not
     # converge on zone_share (ESS 9 of 100), so the point sits at the tolerance's edge.
-    "lg_share_high_tech_zone@2025Q4": "zone share at the edge of its tolerance (+5.5 pp)",
+    "lg_share_high_tech_zone@2025Q4": (+0.055, "zone share at the edge of its tolerance"),
 }
 
 
-def _fit_cases() -> list:
-    return [
-        pytest.param(
-            target,
-            marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[_label(target)]),
-            id=_label(target),
-        )
-        if _label(target) in KNOWN_MISSES
-        else pytest.param(target, id=_label(target))
-        for target in REQUIRED
-    ]
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("target", _fit_cases())
+@pytest.mark.parametrize("target", REQUIRED, ids=_label)
 def test_baseline_meets_required_fact(baseline_runs: pd.DataFrame, target) -> None:
-    """Each required fact holds on the mean over runs, within its own tolerance."""
+    """Each required fact holds on the mean over runs, within its own tolerance; a known
+    miss stays where it was measured, within the fact's tolerance."""
     mean = _model_mean(baseline_runs, target)
     error = target.error(mean)
-    assert target.within(mean), (
+    found = (
         f"{_label(target)}: model {mean:,.4g} against observed {target.observed:,.4g} "
-        f"({target.kind}); error {error:+.3f} beyond tolerance {target.tolerance}"
+        f"({target.kind}); error {error:+.3f}, tolerance {target.tolerance}"
+    )
+    if _label(target) not in KNOWN_MISSES:
+        assert target.within(mean), found
+        return
+    pinned, why = KNOWN_MISSES[_label(target)]
+    assert not target.within(mean), f"{found}: a known miss ({why}) is now met; unpin it"
+    assert abs(error - pinned) <= target.tolerance, (
+        f"{found}: the known miss ({why}) moved from {pinned:+.3f} by more than the tolerance"
     )
 
 

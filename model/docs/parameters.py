@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotated_types import Ge, Gt, Le, Lt
+from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from model.docs.tree import ITEM, Node, nodes
@@ -61,7 +62,33 @@ def format_value(value: Any) -> str:
         if all(isinstance(v, int | float | str) for v in value):
             return ", ".join(format_value(v) for v in value)
         return f"{len(value)} items (below)"
+    if _named_tables(value):
+        return f"{len(value)} tables, keyed by name (below)"
     return str(value)
+
+
+def _named_tables(value: Any) -> bool:
+    """A default that is a mapping of names to parameter objects (the provinces)."""
+    return (
+        isinstance(value, Mapping)
+        and bool(value)
+        and all(isinstance(v, BaseModel) for v in value.values())
+    )
+
+
+def named_tables(node: Node) -> list[str]:
+    """For a mapping of names to parameter objects: one row per name, one column per field."""
+    entries = dict(node.default)
+    names = list(type(next(iter(entries.values()))).model_fields)
+    rows = [
+        [f"`{key}`", *(format_value(getattr(v, n)) for n in names)] for key, v in entries.items()
+    ]
+    return [
+        f"Default tables of `{node.key}` (`[{node.key}.<name>]` in a scenario file changes "
+        "the keys it names and keeps the rest):",
+        "",
+        markdown_table(["name", *names], rows),
+    ]
 
 
 def format_range(node: Node) -> str:
@@ -186,6 +213,8 @@ def parameter_tables(calibrated: Mapping[str, Any] | None = None) -> str:
         for member in members:
             if member.kind == "items":
                 parts += ["", *items_tables(member, calibrated)]
+            elif _named_tables(member.default):
+                parts += ["", *named_tables(member)]
     unknown = sorted(set(calibrated) - set(nodes()))
     if unknown:
         parts += ["", f"calibrated.toml also sets keys the code does not know: {unknown}"]
