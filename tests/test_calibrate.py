@@ -73,7 +73,8 @@ def uninterrupted(tmp_path_factory):
 
 def test_recovers_the_parameters_that_made_the_data(uninterrupted) -> None:
     _, history = uninterrupted
-    posterior, _ = last_posterior(history, tiny_spec())
+    posterior, _, ess = last_posterior(history, tiny_spec())
+    assert ess == pytest.approx(finished_generations(history)[-1].effective_sample_size)
     summaries = {s.name: s for s in summarise(tiny_spec(), posterior)}
     identified = [s for s in summaries.values() if s.identified]
     # Both parameters move the targets strongly (approval the pool, the scale patents).
@@ -97,8 +98,8 @@ def test_an_interrupted_run_resumes_to_the_same_posterior(uninterrupted, tmp_pat
         calibrate(tmp_path, SeededSampler(InProcess(), spec.base_seed, on_progress=interrupt))
     with ProcessPoolExecutor(2) as pool:
         resumed = calibrate(tmp_path, SeededSampler(pool, spec.base_seed, jobs_in_flight=4))
-    first, first_distances = last_posterior(uninterrupted[1], spec)
-    again, again_distances = last_posterior(resumed, spec)
+    first, first_distances, _ = last_posterior(uninterrupted[1], spec)
+    again, again_distances, _ = last_posterior(resumed, spec)
     assert np.array_equal(first.values.to_numpy(), again.values.to_numpy())
     assert np.array_equal(first.weights, again.weights)
     assert np.array_equal(first_distances, again_distances)

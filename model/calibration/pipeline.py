@@ -65,10 +65,9 @@ def calibrate(
     targets = fit_targets(spec)
     history = run_abc(spec, out_dir, sampler, targets, base, generations)
     timings = record_timings(out_dir, sampler)
-    posterior, distances = last_posterior(history, spec)
+    posterior, distances, ess = last_posterior(history, spec)
     write_parquet(out_dir / "posterior.parquet", posterior_table(posterior, distances))
     generations_done = finished_generations(history)
-    ess = generations_done[-1].effective_sample_size
     summaries, point = summarise(spec, posterior), point_estimate(posterior, distances, ess)
     model = simulator(spec, base, targets)
     predictive = _predictive(

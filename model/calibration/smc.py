@@ -34,7 +34,7 @@ from model.calibration.problem import (
 )
 from model.calibration.sampler import SAMPLER_STREAM, SeededSampler
 from model.calibration.spec import CalibrationSpec, spec_base, typed_values
-from model.calibration.summary import usable_weights
+from model.calibration.summary import effective_sample_size, usable_weights
 from model.errors import ConfigError
 from model.evidence.posterior import Posterior
 from model.io import write_text
@@ -218,16 +218,19 @@ def finished_generations(history: pyabc.History) -> list[Generation]:
         if t < 0:
             continue  # pyabc's row for the prior calibration sample
         _, weights = history.get_distribution(m=0, t=t)
-        ess = float(1.0 / np.sum((weights / weights.sum()) ** 2))
+        ess = effective_sample_size(weights)
         evaluations = int(row["samples"])
         rate = row["particles"] / evaluations if evaluations else float("nan")
         rows.append(Generation(t, float(row["epsilon"]), evaluations, float(rate), ess))
     return rows
 
 
-def last_posterior(history: pyabc.History, spec: CalibrationSpec) -> tuple[Posterior, np.ndarray]:
+def last_posterior(
+    history: pyabc.History, spec: CalibrationSpec
+) -> tuple[Posterior, np.ndarray, float]:
     """The last generation's particles (spec order) with their usable weights (see
-    `usable_weights`) and their distances."""
+    `usable_weights`), their distances and the ESS of their importance weights (the one
+    value that decides whether they were degenerate)."""
     particles = history.get_population(t=history.max_t).particles
     names = [p.name for p in spec.parameters]
     values = pd.DataFrame(
@@ -235,4 +238,4 @@ def last_posterior(history: pyabc.History, spec: CalibrationSpec) -> tuple[Poste
     )
     weights = np.array([p.weight for p in particles], float)
     distances = np.array([p.distance for p in particles], float)
-    return Posterior(values, usable_weights(weights)), distances
+    return Posterior(values, usable_weights(weights)), distances, effective_sample_size(weights)
