@@ -8,6 +8,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from model import Params, load_scenario, simulate, with_changes
+from model.calendar import parse_quarter
 from model.errors import ConfigError
 from model.params.provinces import default_provinces, high_tech_enterprises_2022, province_facts
 from model.reports.province_map import province_map, tiles
@@ -85,6 +86,28 @@ def test_provincial_awards_raise_the_will_to_apply_only_in_their_province(make_e
     anhui = list(plain.params.population.provinces).index("anhui")
     assert after[anhui] > before[anhui]
     np.testing.assert_array_equal(np.delete(after, anhui), np.delete(before, anhui))
+
+
+def test_a_provinces_relending_lines_change_only_its_own_firms_loans(make_economy):
+    """The same 2024 bank decision, with the quota's room ample for every extra: without
+    Guangdong's share of re-lending (relending_scale 0) its eligible firms borrow less,
+    with twice the lines they borrow more, and every other firm's loan is unchanged."""
+    economy = make_economy(scale=0.01, scenario="baseline", **{"finance.relending.pool_share": 1.0})
+    while economy.quarter < parse_quarter("2024Q3"):
+        economy.step()
+    pop, params = economy.population, economy.params
+    need = 5.0 * pop.revenue  # every firm asks for more than its headroom
+    loans = {}
+    for scale in (0.0, 1.0, 2.0):
+        economy.params = with_changes(
+            params, {"population.provinces.guangdong.relending_scale": scale}
+        )
+        economy.bank.relent = 0.0  # the same decision each time, with the whole quota free
+        loans[scale] = economy.bank.lend(pop, need, np.random.default_rng(5))
+    guangdong = pop.province == list(params.population.provinces).index("guangdong")
+    for scale in (0.0, 2.0):
+        np.testing.assert_array_equal(loans[scale][~guangdong], loans[1.0][~guangdong])
+    assert loans[0.0][guangdong].sum() < loans[1.0][guangdong].sum() < loans[2.0][guangdong].sum()
 
 
 def test_a_province_that_lists_nobody_gets_no_provincial_specialized_smes():

@@ -56,6 +56,15 @@ class Province(Section):
         strict=True,
         description="Multiplier on its share of guidance-fund money (its own state-led funds)",
     )
+    relending_scale: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        strict=True,
+        description="Multiplier on the extra credit limit re-lending gives its eligible firms "
+        "(a province's own re-lending and loan-guarantee lines on top of the PBoC quota; "
+        "1 = the national facility alone)",
+    )
 
 
 @cache

@@ -54,12 +54,13 @@ def lend_all(accounts, status, need, chances, limits, relending, rng, out):
     provincial or national; a uniform draw per firm with need, in row order); its loan is
     min(need, headroom) with the title's limit bonus. While re-lending room is left,
     innovative-or-better firms served also get extra = min(headroom with the
-    re-lending bonus - headroom, need - headroom), all extras scaled down alike when
-    they exceed the room.
+    re-lending bonus of their province - headroom, need - headroom), all extras scaled
+    down alike when they exceed the room. `relending` = (room, bonus by province, each
+    firm's province).
     """
     fixed_assets, cash, revenue, opex, bank_debt, ip_debt = accounts
     approval, certified_approval, title_bonus = chances
-    room, relending_bonus = relending
+    room, relending_bonus, province = relending
     loans, relent = out
     # Re-lending candidates: their loan is the base headroom and `relent` their extra
     # until all extras are known and shared out.
@@ -80,7 +81,7 @@ def lend_all(accounts, status, need, chances, limits, relending, rng, out):
         loans[i] = min(need[i], base)
         if room > 0 and status[i] >= INNOVATIVE:
             eligible[i] = True
-            bonus += relending_bonus
+            bonus += relending_bonus[province[i]]
             more = credit_headroom(plant, liquid, sales, costs, debt, bonus, limits) - base
             loans[i], relent[i] = base, min(max(more, 0.0), max(need[i] - base, 0.0))
             total += relent[i]

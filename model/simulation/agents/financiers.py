@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 class Bank(mesa.Agent):
     """Commercial banks: credit bounded by collateral, debt ratio and cash flow; the
-    title raises the limit; re-lending quotas raise it for listed technology SMEs."""
+    title raises the limit; re-lending quotas raise it for listed technology SMEs (by
+    more where a province adds its own lines: `relending_scale`)."""
 
     def __init__(self, model: Economy) -> None:
         super().__init__(model)
@@ -63,13 +64,15 @@ class Bank(mesa.Agent):
         room = self.quota_room(self.model.quarter, self.model.params.scale)
         loans, relent = np.empty(len(pop)), np.empty(len(pop))
         chances = (r.approval, r.certified_approval, r.title_limit_bonus)
+        provinces = self.model.params.population.provinces.values()
+        bonus = self.relending.limit_bonus * np.array([p.relending_scale for p in provinces])
         lend_all(
             credit_inputs(pop),
             pop.status,
             need,
             chances,
             self._limits(),
-            (room, self.relending.limit_bonus),
+            (room, bonus, pop.province),
             rng,
             (loans, relent),
         )
