@@ -57,7 +57,7 @@ class Params(Section):
     def _known_variables(self) -> Params:
         # Imported late: the reporters import params. Breakdowns (by field, province,
         # board) depend on the scenario, so the names are checked against its own.
-        from model.simulation.reporters import reporters_for
+        from model.simulation.breakdowns import reporters_for
 
         known = reporters_for(self)
         unknown = [name for name in self.highlights if name not in known]

@@ -16,6 +16,7 @@ from model.simulation.agents import (
     LargeFirms,
     VentureCapital,
 )
+from model.simulation.breakdowns import reporters_for
 from model.simulation.founding import draw_firms, list_largest
 from model.simulation.ledger import Ledger
 from model.simulation.links import Links
@@ -31,7 +32,6 @@ from model.simulation.phases import (
 )
 from model.simulation.policy import Policy
 from model.simulation.population import Population, close_year
-from model.simulation.reporters import reporters_for
 
 # `Links.since` of the 2019Q1 relationships: formed long before, so qualified.
 ESTABLISHED = -(10**6)
