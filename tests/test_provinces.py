@@ -4,6 +4,7 @@ province, outputs by province and region, and the tile map."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
@@ -11,7 +12,9 @@ from model import Params, load_scenario, simulate, with_changes
 from model.calendar import parse_quarter
 from model.errors import ConfigError
 from model.params.provinces import default_provinces, high_tech_enterprises_2022, province_facts
+from model.reports import provinces_section
 from model.reports.province_map import province_map, tiles
+from model.reports.provinces_section import difference_map
 from model.simulation.phases import certification
 from model.simulation.population import PROVINCIAL
 
@@ -145,3 +148,28 @@ def test_the_map_draws_all_31_provinces():
     assert len(squares) == 31
     labels = {t.get_text() for t in fig.axes[0].texts}
     assert "30" in labels and "Guangd" in labels
+
+
+def test_the_difference_map_uses_the_last_quarter_both_scenarios_reach(tmp_path, monkeypatch):
+    """A 2025 scenario against a reference that runs to 2030 is mapped at 2025Q4, each
+    tile showing that province's difference."""
+    names = list(default_provinces())
+    rows = [
+        {
+            "scenario": scenario,
+            "quarter": quarter,
+            "variable": f"lg_count_province_{name}",
+            "value": value + (5.0 if name == "anhui" and scenario == "richer" else 0.0),
+        }
+        for scenario, quarters in (("reference", ("2025Q4", "2030Q4")), ("richer", ("2025Q4",)))
+        for quarter in quarters
+        for name, value in zip(names, range(len(names)), strict=True)
+    ]
+    drawn = []
+    monkeypatch.setattr(provinces_section, "save_figure", lambda fig, path: drawn.append(fig))
+    text = difference_map(pd.DataFrame(rows), "richer", "reference", tmp_path, "map.png")
+    assert text == f"![richer minus reference by province]({tmp_path.name}/map.png)"
+    (figure,) = drawn
+    labels = [t.get_text() for t in figure.axes[0].texts]
+    assert "2025Q4" in figure.axes[0].get_title() or "2025Q4" in figure._suptitle.get_text()
+    assert labels.count("+5") == 1 and labels.count("+0") == len(names) - 1, labels

@@ -57,9 +57,16 @@ def provinces_markdown(results: pd.DataFrame, figure_dir: Path, figure: str) -> 
 def difference_map(
     results: pd.DataFrame, scenario: str, reference: str, figure_dir: Path, figure: str
 ) -> str:
-    """Map of the median paired difference in little giants per province, scenario minus
-    reference, at the last quarter; '' without province outputs."""
-    quarter = _last(results)
+    """Map of the difference in little giants per province (medians over runs), scenario
+    minus reference, at the last quarter both reach (a projection runs past a 2025 scenario);
+    '' without province outputs."""
+    pair = results[results["scenario"].isin([scenario, reference])]
+    common = set.intersection(
+        *(set(rows["quarter"].unique()) for _, rows in pair.groupby("scenario"))
+    )
+    if not common:
+        return ""
+    quarter = max(common, key=parse_quarter)
     ours = province_values(results, LG, quarter, scenario)
     theirs = province_values(results, LG, quarter, reference)
     if not ours or not theirs:
