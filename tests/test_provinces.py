@@ -147,7 +147,7 @@ def test_the_map_draws_all_31_provinces():
     squares = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
     assert len(squares) == 31
     labels = {t.get_text() for t in fig.axes[0].texts}
-    assert "30" in labels and "Guangd" in labels
+    assert "30" in labels and "Guangdong" in labels and "Heilongjiang" in labels
 
 
 def test_the_difference_map_uses_the_last_quarter_both_scenarios_reach(tmp_path, monkeypatch):

@@ -54,8 +54,10 @@ def province_map(
         dark = abs(shade - 0.5) > 0.3 if diverging else shade < 0.5
         ink = "white" if dark else "black"
         shown = (f"{value:+,.0f}" if diverging else f"{value:,.0f}") if finite else "–"
-        name = province[:1].upper() + province[1:6]
-        ax.text(col + 0.47, -row + 0.6, name, ha="center", fontsize=7, color=ink)
+        size = 7 if len(province) <= 9 else 6  # Heilongjiang still fits its tile
+        ax.text(
+            col + 0.47, -row + 0.6, province.capitalize(), ha="center", fontsize=size, color=ink
+        )
         ax.text(col + 0.47, -row + 0.28, shown, ha="center", fontsize=7, color=ink)
     ax.set_xlim(-0.2, 8.2)
     ax.set_ylim(-8.2, 1.2)
