@@ -14,6 +14,8 @@ below a quarter of the tolerance. The whole module takes about 20-30 s here.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -77,6 +79,8 @@ def fit_failure(target, mean: float) -> str | None:
     )
     if _label(target) not in KNOWN_MISSES:
         return None if target.within(mean) else found
+    if not math.isfinite(error):
+        return f"{found}: no value"
     pinned, why = KNOWN_MISSES[_label(target)]
     if target.within(mean):
         return f"{found}: a known miss ({why}) is now met; unpin it"

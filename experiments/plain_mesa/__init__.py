@@ -47,6 +47,8 @@ Left out or done differently (none of it a quarterly rule of the firms):
   by field, province or region (`*_sector_*`, `*_province_*`, `lg_share_region_*`).
 - Cash flows are totalled only for the six finance channels the reporters read
   (no per-firm ledger, `track_cash_flows`).
+- The provinces' own re-lending lines (`relending_scale`): the plain bank gives every
+  province the national re-lending bonus, as the shipped scenarios do (scale 1).
 - Exited firms leave the model at once (the core keeps their rows, zeroed, until
   a year-end compaction); no inspection views (`FirmView`, `LargeFirm`).
 - Randomness: Python's `random` (`self.random`) for uniform and normal draws,

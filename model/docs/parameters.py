@@ -83,12 +83,30 @@ def named_tables(node: Node) -> list[str]:
     rows = [
         [f"`{key}`", *(format_value(getattr(v, n)) for n in names)] for key, v in entries.items()
     ]
+    model = type(next(iter(entries.values())))
+    meanings = [
+        f"- `{name}`: {field.description or ''}{_bounds(field)}"
+        for name, field in model.model_fields.items()
+    ]
     return [
         f"Default tables of `{node.key}` (`[{node.key}.<name>]` in a scenario file changes "
         "the keys it names and keeps the rest):",
         "",
-        markdown_table(["name", *names], rows),
+        markdown_table(["name", *names], rows, left=2),
+        "",
+        *meanings,
     ]
+
+
+def _bounds(field: Any) -> str:
+    """' (0 ≤ x ≤ 20)' from a field's bounds, '' without any."""
+    lower = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
+    upper = next((m.le for m in field.metadata if isinstance(m, Le)), None)
+    if lower is None and upper is None:
+        return ""
+    low = f"{format_value(lower)} ≤ " if lower is not None else ""
+    high = f" ≤ {format_value(upper)}" if upper is not None else ""
+    return f" ({low}x{high})"
 
 
 def format_range(node: Node) -> str:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from model.errors import ConfigError
 from model.params import Params
+from model.params.provinces import rescale_pool_shares
 
 PROJECT_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -161,9 +162,20 @@ def read_dotted(params: BaseModel, key: str) -> Any:
 
 
 def with_changes(params: Params, changes: Mapping[str, Any], source: str = "") -> Params:
-    """A copy of `params` with dotted-key changes, validated like a scenario file."""
-    table = deep_merge(params.model_dump(), nest(changes))
-    return validate_table(table, source=source or f"changes to '{params.name}'")
+    """A copy of `params` with dotted-key changes, validated like a scenario file. A
+    change to some provinces' `pool_share` rescales the others' (`rescale_pool_shares`)."""
+    source = source or f"changes to '{params.name}'"
+    nested = nest(changes)
+    table = deep_merge(params.model_dump(), nested)
+    if "provinces" in (nested.get("population") or {}):
+        before = params.model_dump()["population"]["provinces"]
+        try:
+            table["population"]["provinces"] = rescale_pool_shares(
+                before, table["population"]["provinces"]
+            )
+        except ValueError as exc:
+            raise ConfigError(f"{source}: key 'population.provinces': {exc}") from None
+    return validate_table(table, source=source)
 
 
 def validate_table(table: Mapping[str, Any], source: str) -> Params:

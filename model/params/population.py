@@ -5,7 +5,13 @@ from __future__ import annotations
 from pydantic import field_validator
 
 from model.params.fields import Section, param
-from model.params.provinces import POOL_SOURCE, ZONE_SOURCE, Province, default_provinces
+from model.params.provinces import (
+    POOL_SOURCE,
+    ZONE_SOURCE,
+    Province,
+    default_provinces,
+    rescale_pool_shares,
+)
 
 MIIT_FIELDS = (
     "MIIT little-giant field composition (model/data facts: share_manufacturing, "
@@ -266,7 +272,7 @@ class PopulationParams(Section):
         default_provinces(),
         unit="-",
         doc="The 31 mainland provinces, keyed by pinyin name (a scenario that sets some"
-        " provinces' pool_share rescales the others to keep the sum at one)",
+        " provinces' pool_share rescales the others, which keep their relative sizes)",
         source=f"{POOL_SOURCE}; zone tilts from {ZONE_SOURCE}",
     )
     sectors: tuple[Sector, ...] = param(
@@ -294,13 +300,14 @@ class PopulationParams(Section):
         fund_scale = 2.0`): every province keeps its other values from the data."""
         if not isinstance(given, dict):
             return given
-        merged = {name: p.model_dump() for name, p in default_provinces().items()}
+        defaults = {name: p.model_dump() for name, p in default_provinces().items()}
+        merged = dict(defaults)
         for name, values in given.items():
             values = values.model_dump() if isinstance(values, Province) else values
             merged[name] = (
                 {**merged.get(name, {}), **values} if isinstance(values, dict) else values
             )
-        return _rescale_unnamed_pool_shares(merged, given)
+        return rescale_pool_shares(defaults, merged)
 
     @field_validator("provinces")
     @classmethod
@@ -309,37 +316,5 @@ class PopulationParams(Section):
             raise ValueError("at least one province is needed")
         total = sum(p.pool_share for p in provinces.values())
         if abs(total - 1.0) > 1e-4:
-            raise ValueError(
-                f"province pool_share values must sum to 1 (they sum to {total:.5f}); "
-                "a scenario that sets some provinces' shares rescales the others, so the "
-                "shares it sets must not exceed 1 together"
-            )
+            raise ValueError(f"province pool_share values must sum to 1 (they sum to {total:.5f})")
         return provinces
-
-
-def _rescale_unnamed_pool_shares(merged: dict, given: dict) -> dict:
-    """A scenario that sets some provinces' `pool_share` (Liaoning's to 0, say) leaves
-    the others their relative sizes: the unnamed provinces are rescaled to fill what
-    the named ones leave, so the shares still sum to one. A scenario that names every
-    province, or gives a share that is not a number, is left to the sum check."""
-    named = {
-        name
-        for name, values in given.items()
-        if isinstance(values, dict | Province)
-        and "pool_share" in (values.model_dump() if isinstance(values, Province) else values)
-    }
-    shares = {name: merged[name].get("pool_share") for name in named}
-    if not named or named >= set(merged) or not all(_is_number(v) for v in shares.values()):
-        return merged
-    left = 1.0 - sum(shares.values())
-    others = [name for name in merged if name not in named and isinstance(merged[name], dict)]
-    total = sum(merged[name]["pool_share"] for name in others)
-    if left < 0 or total <= 0:
-        return merged  # the sum check names the problem
-    for name in others:
-        merged[name] = {**merged[name], "pool_share": merged[name]["pool_share"] * left / total}
-    return merged
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1

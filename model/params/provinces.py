@@ -8,9 +8,10 @@ policy by key, e.g. `[population.provinces.anhui] fund_scale = 2.0`.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -136,3 +137,43 @@ def default_provinces() -> dict[str, Province]:
     technology firms) and no province-level share of firms in zones was found."""
     regions, shares = province_regions(), pool_shares()
     return {p: Province(region=regions[p], pool_share=round(shares[p], 6)) for p in regions}
+
+
+def rescale_pool_shares(before: Mapping[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """`after` (province -> its table) with the provinces whose `pool_share` it leaves as
+    in `before` rescaled, keeping their relative sizes, so that the shares still add up
+    to what they did: setting Liaoning's share to 0 spreads its firms over the others in
+    proportion. Nothing moves when no share changed; shares that are not numbers in
+    [0, 1] are left for the field's own check. Raises ValueError when the shares set
+    leave the others less than nothing."""
+    changed = [
+        name
+        for name, values in after.items()
+        if isinstance(values, dict)
+        and (name not in before or values.get("pool_share") != before[name].get("pool_share"))
+    ]
+    new = [after[name].get("pool_share") for name in changed]
+    if not changed or not all(_is_number(v) for v in new):
+        return after
+    others = [n for n, v in after.items() if n not in changed and isinstance(v, dict)]
+    if not others or not all(_is_number(after[n].get("pool_share")) for n in others):
+        return after
+    held = sum(after[n]["pool_share"] for n in others)
+    left = sum(v["pool_share"] for v in before.values() if isinstance(v, dict)) - sum(new)
+    if left < -1e-9:
+        raise ValueError(
+            f"the pool_share values set ({', '.join(changed)}) add up to {sum(new):.5f}, "
+            "more than all provinces together hold (1); the others are rescaled to fill "
+            "what the set ones leave"
+        )
+    if held <= 0:
+        return after  # nothing to rescale: the sum check names the problem
+    factor = max(left, 0.0) / held
+    return {
+        n: {**v, "pool_share": v["pool_share"] * factor} if n in others else v
+        for n, v in after.items()
+    }
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1

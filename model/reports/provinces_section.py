@@ -60,10 +60,10 @@ def difference_map(
     """Map of the difference in little giants per province (medians over runs), scenario
     minus reference, at the last quarter both reach (a projection runs past a 2025 scenario);
     '' without province outputs."""
-    pair = results[results["scenario"].isin([scenario, reference])]
-    common = set.intersection(
-        *(set(rows["quarter"].unique()) for _, rows in pair.groupby("scenario"))
-    )
+    rows = results[results["variable"].str.startswith(f"{LG}_province_")]
+    pair = rows[rows["scenario"].isin([scenario, reference])]
+    reached = [set(group["quarter"].unique()) for _, group in pair.groupby("scenario")]
+    common = set.intersection(*reached) if len(reached) == 2 else set()
     if not common:
         return ""
     quarter = max(common, key=parse_quarter)
