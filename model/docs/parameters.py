@@ -79,42 +79,30 @@ def _named_tables(value: Any) -> bool:
 def named_tables(node: Node) -> list[str]:
     """For a mapping of names to parameter objects: one row per name, one column per field."""
     entries = dict(node.default)
-    names = list(type(next(iter(entries.values()))).model_fields)
+    fields = type(next(iter(entries.values()))).model_fields
     rows = [
-        [f"`{key}`", *(format_value(getattr(v, n)) for n in names)] for key, v in entries.items()
+        [f"`{key}`", *(format_value(getattr(v, n)) for n in fields)] for key, v in entries.items()
     ]
-    model = type(next(iter(entries.values())))
-    meanings = [
-        f"- `{name}`: {field.description or ''}{_bounds(field)}"
-        for name, field in model.model_fields.items()
-    ]
+    meanings = []
+    for name, field in fields.items():
+        bounds = format_bounds(field.metadata)
+        meanings.append(
+            f"- `{name}`: {field.description or ''}" + (f" ({bounds})" if bounds else "")
+        )
     return [
         f"Default tables of `{node.key}` (`[{node.key}.<name>]` in a scenario file changes "
         "the keys it names and keeps the rest):",
         "",
-        markdown_table(["name", *names], rows, left=2),
+        markdown_table(["name", *fields], rows, left=2),
         "",
         *meanings,
     ]
 
 
-def _bounds(field: Any) -> str:
-    """' (0 ≤ x ≤ 20)' from a field's bounds, '' without any."""
-    lower = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
-    upper = next((m.le for m in field.metadata if isinstance(m, Le)), None)
-    if lower is None and upper is None:
-        return ""
-    low = f"{format_value(lower)} ≤ " if lower is not None else ""
-    high = f" ≤ {format_value(upper)}" if upper is not None else ""
-    return f" ({low}x{high})"
-
-
-def format_range(node: Node) -> str:
-    """Allowed values: bounds, choices, flags or quarters."""
-    info = node.info
-    assert info is not None
+def format_bounds(metadata: list[Any]) -> str:
+    """A field's bounds as 'lower ≤ x ≤ upper' (< for strict ones), '' without any."""
     lower = upper = ""
-    for meta in info.metadata:
+    for meta in metadata:
         if isinstance(meta, Ge):
             lower = f"{format_value(meta.ge)} ≤ "
         elif isinstance(meta, Gt):
@@ -123,8 +111,16 @@ def format_range(node: Node) -> str:
             upper = f" ≤ {format_value(meta.le)}"
         elif isinstance(meta, Lt):
             upper = f" < {format_value(meta.lt)}"
-    if lower or upper:
-        return f"{lower}x{upper}"
+    return f"{lower}x{upper}" if lower or upper else ""
+
+
+def format_range(node: Node) -> str:
+    """Allowed values: bounds, choices, flags or quarters."""
+    info = node.info
+    assert info is not None
+    bounds = format_bounds(info.metadata)
+    if bounds:
+        return bounds
     if typing.get_origin(info.annotation) is typing.Literal:
         return ", ".join(format_value(a) for a in typing.get_args(info.annotation))
     if info.annotation is bool:

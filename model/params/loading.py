@@ -165,10 +165,10 @@ def with_changes(params: Params, changes: Mapping[str, Any], source: str = "") -
     """A copy of `params` with dotted-key changes, validated like a scenario file. A
     change to some provinces' `pool_share` rescales the others' (`rescale_pool_shares`)."""
     source = source or f"changes to '{params.name}'"
-    nested = nest(changes)
-    table = deep_merge(params.model_dump(), nested)
+    nested, dumped = nest(changes), params.model_dump()
+    table = deep_merge(dumped, nested)  # a new table: `dumped` keeps the values before
     if "provinces" in (nested.get("population") or {}):
-        before = params.model_dump()["population"]["provinces"]
+        before = dumped["population"]["provinces"]
         try:
             table["population"]["provinces"] = rescale_pool_shares(
                 before, table["population"]["provinces"]
