@@ -88,6 +88,7 @@ class Government:
         self.certified_share = dict.fromkeys(LEVELS.values(), 0.0)
         self.counts = dict.fromkeys(COUNTERS, 0)
         self.qualifying_national = 0
+        self.national_call: set[Sme] = set()
         self.innovative_start = parse_quarter(cert.innovative.start)
         self.programmes = [Programme(model, p) for p in model.params.fiscal.programmes]
         provinces = list(model.params.population.provinces.values())
@@ -124,6 +125,8 @@ class Government:
             ):
                 firm.innovative_year = year
                 self.counts["new_innovative"] += 1
+        if q == cert.national.call_quarter:
+            self.close_national_call()
         if q == cert.provincial.screening_quarter:
             self.provincial_round(year)
         if q == cert.national.batch_quarter and year >= cert.national.first_batch_year:
@@ -214,7 +217,8 @@ class Government:
         """Qualifying firms below the list apply if aware and if the title is worth its
         cost to them; some are approved. Returns the newly listed firms."""
         m, name = self.model, LEVELS[level]
-        below = (lambda f: f.status == PROVINCIAL) if level == NATIONAL else None
+        call = self.national_call
+        below = (lambda f: f.status == PROVINCIAL and f in call) if level == NATIONAL else None
         qualifying = [
             f for f in m.firms if f.status < level and (below is None or below(f)) and passes(f)
         ]
@@ -279,3 +283,9 @@ class Government:
             if provincial_passes(firm, prov, m.year) and m.random.random() < chance:
                 firm.status = PROVINCIAL
                 firm.provincial_year = m.year - m.random.randint(1, prov.validity_years)
+        self.close_national_call()
+
+    def close_national_call(self) -> None:
+        """The national call closes: provincial specialized SMEs listed by now may apply
+        to this year's batch."""
+        self.national_call = {f for f in self.model.firms if f.status == PROVINCIAL}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import model_validator
+
 from model.params.fields import QuarterLabel, Section, param
 from model.params.policy import PolicyPush
 
@@ -215,6 +217,18 @@ class NationalRules(Section):
         doc="Extra approval chance for foundational or key-chain applicants "
         "(MIIT batch guidance favours them)",
     )
+    call_quarter: int = param(
+        2,
+        ge=1,
+        le=4,
+        unit="quarter of year",
+        doc="When the year's call for applications closes: only firms on a provincial list "
+        "by then may apply (that quarter's provincial lists come after it)",
+        source="MIIT calls for batch 5 (Gongxin Ting Qiye Han [2023] No. 23, Feb 2023) and "
+        "batch 6 (Apr 2024), provinces recommending within about two months; applicants "
+        "must already be provincial specialized SMEs (model/data facts "
+        "lg_requires_provincial_status)",
+    )
     batch_quarter: int = param(3, ge=1, le=4, unit="quarter of year", doc="When a batch is named")
     first_batch_year: int = param(
         2019,
@@ -237,6 +251,15 @@ class NationalRules(Section):
         unit="-",
         doc="Applications",
     )
+
+    @model_validator(mode="after")
+    def _call_before_batch(self) -> NationalRules:
+        if self.call_quarter > self.batch_quarter:
+            raise ValueError(
+                f"certification.national.call_quarter {self.call_quarter} is after "
+                f"batch_quarter {self.batch_quarter}: a call closes before its batch is named"
+            )
+        return self
 
 
 class ApplicationParams(Section):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from model.params import Params
 from model.params.certification import Awareness, CertificationParams
@@ -42,6 +43,9 @@ class Government(mesa.Agent):
         self.counts = dict.fromkeys(COUNTERS, 0.0)
         # Firms meeting the national tests on this year's accounts (set each Q1).
         self.qualifying_national = 0
+        # Ids of the provincial specialized SMEs that may apply to this year's national
+        # batch: those listed when the call closed (set each call quarter).
+        self.national_call = np.empty(0, np.int64)
 
     def configure(self, params: Params) -> None:
         """Take the certification rules from the parameters."""

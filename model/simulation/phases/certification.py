@@ -95,7 +95,8 @@ def screen(model: Economy, level: int, passes: np.ndarray, approval: np.ndarray)
     pop, gov, name = model.population, model.government, LEVEL_NAMES[level]
     below = pop.alive & (pop.status < level)
     if level == NATIONAL:
-        below &= pop.status == PROVINCIAL
+        # Only firms that were on a provincial list when the call closed apply.
+        below &= (pop.status == PROVINCIAL) & np.isin(pop.firm_id, gov.national_call)
     qualifying = np.flatnonzero(passes & below)
     on_list = int((pop.status >= level).sum())
     gov.certified_share[name] = on_list / max(on_list + len(qualifying), 1)
@@ -179,6 +180,8 @@ def run(model: Economy) -> None:
         return
     if quarter_of_year == 1:
         plan_applications(model)
+    if quarter_of_year == cert.national.call_quarter:
+        close_national_call(model)
     if innovative_active(model) and quarter_of_year == cert.innovative.screening_quarter:
         rows = screen(
             model,
@@ -200,6 +203,13 @@ def run(model: Economy) -> None:
         gov.counts["new_provincial"] += len(rows)
     if quarter_of_year == cert.national.batch_quarter and year >= cert.national.first_batch_year:
         national_batch(model, year)
+
+
+def close_national_call(model: Economy) -> None:
+    """The year's national call closes: the provincial specialized SMEs listed by now are
+    the ones that may apply to this year's batch (before this quarter's provincial lists)."""
+    pop = model.population
+    model.government.national_call = pop.firm_id[pop.alive & (pop.status == PROVINCIAL)]
 
 
 def national_batch(model: Economy, year: int) -> None:
@@ -239,3 +249,5 @@ def initial_lists(model: Economy) -> None:
     pop.status[rows] = PROVINCIAL
     # Earlier listings were spread over the validity period, so reviews are staggered.
     pop.provincial_year[rows] = year - model.rng.integers(1, prov.validity_years + 1, len(rows))
+    # They were listed before any call the clock starts after.
+    close_national_call(model)
