@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from model.calendar import parse_quarter
+from model.params.certification import NationalRules
 from model.simulation import rules
 from model.simulation.phases import certification, finance
 from model.simulation.population import DEAD, INNOVATIVE, NATIONAL, NONE, PROVINCIAL
@@ -195,6 +196,37 @@ def test_national_firm_failing_its_review_loses_the_title(make_economy, national
     assert pop.status[not_due] == NATIONAL  # not due yet: not re-tested
     assert economy.government.counts["national_reviewed"] == 2
     assert economy.government.counts["national_review_passed"] == 1
+
+
+def test_only_firms_listed_when_the_call_closed_enter_the_years_batch(make_economy, national_firm):
+    sure = {
+        "certification.national.approval": 1.0,
+        "certification.national.awareness.initial": 1.0,
+        "certification.application.cost_myuan": 1e-6,
+    }
+    economy = make_economy(seed=2, **sure)
+    pop, nat = economy.population, economy.params.certification.national
+    year = 2022
+    pop.status = np.where(pop.alive, NONE, DEAD)  # nobody else on any list
+    early, late = 0, 1
+    for column, value in national_firm(nat, year).items():
+        getattr(pop, column)[[early, late]] = value
+    pop.status[late] = NONE  # not yet on a provincial list
+    economy.quarter = parse_quarter(f"{year}Q{nat.call_quarter}")
+    certification.close_national_call(economy)
+    pop.status[late] = PROVINCIAL  # listed by its province after the call closed
+    certification.national_batch(economy, year)
+    assert pop.status[early] == NATIONAL
+    assert pop.status[late] == PROVINCIAL
+    assert economy.government.counts["national_applicants"] == 1
+    certification.close_national_call(economy)  # next year's call: it may apply now
+    certification.national_batch(economy, year + 1)
+    assert pop.status[late] == NATIONAL
+
+
+def test_a_call_closing_after_its_batch_is_refused():
+    with pytest.raises(ValueError, match="call_quarter 4 is after batch_quarter 3"):
+        NationalRules(call_quarter=4, batch_quarter=3)
 
 
 def test_exited_firms_get_no_new_loans(make_economy):
