@@ -15,6 +15,7 @@ import pandas as pd
 from model.docs.parameters import CALIBRATED_FILE, calibrated_values, format_value
 from model.docs.tree import nodes
 from model.evidence.observed import UNCOMPARED, fit_table
+from model.params.policy import PolicyPush
 from model.reports.report import describe, error_text, format_band, markdown_table, tolerance_text
 from model.reports.report import format_value as format_number
 
@@ -86,12 +87,26 @@ def calibrated_block(path: Path = CALIBRATED_FILE) -> str:
     rows = []
     for key, value in values.items():
         node = nodes().get(key)
-        default = format_value(node.default) if node else "?"
-        meaning = node.info.description if node and node.info else ""
+        if node is None:
+            meaning, default = _push_item(key)
+        else:
+            default = format_value(node.default)
+            meaning = node.info.description if node.info else ""
         rows.append([f"`{key}`", meaning or "", format_value(value), default])
     comments = "; ".join(c for c in _header_comments(path) if "do not edit" not in c)
     table = markdown_table(["parameter", "meaning", "calibrated", "code default"], rows, left=2)
     return f"_{comments}_\n\n{table}\n" if comments else table + "\n"
+
+
+def _push_item(key: str) -> tuple[str, str]:
+    """(meaning, default) of a value inside a push's table (`certification.pushes.<name>.
+    publicity.national`), which has no field of its own; ("", "?") for any other key."""
+    parts = key.split(".")
+    if len(parts) == 5 and parts[:2] == ["certification", "pushes"]:
+        field = PolicyPush.model_fields.get(parts[3])
+        if field is not None and field.description:
+            return f"{field.description} ({parts[4]} list; push `{parts[2]}`)", "0 (no push)"
+    return "", "?"
 
 
 def uncompared_block() -> str:
