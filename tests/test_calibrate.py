@@ -16,7 +16,12 @@ import pytest
 from model import load_scenario, with_changes
 from model.calibration.problem import FitTarget, fit_targets, floored_rms_scale
 from model.calibration.sampler import InProcess, SeededSampler, job_seed
-from model.calibration.smc import finished_generations, last_posterior, run_abc
+from model.calibration.smc import (
+    DegenerateWeightsWarning,
+    finished_generations,
+    last_posterior,
+    run_abc,
+)
 from model.calibration.spec import CalibrationSpec, FreeParameter
 from model.calibration.summary import summarise
 from model.errors import ConfigError
@@ -106,6 +111,30 @@ def test_an_interrupted_run_resumes_to_the_same_posterior(uninterrupted, tmp_pat
     assert [g.epsilon for g in finished_generations(uninterrupted[1])] == [
         g.epsilon for g in finished_generations(resumed)
     ]
+
+
+def test_a_generation_pyabc_refuses_for_its_weights_is_dropped_with_a_warning(tmp_path) -> None:
+    """pyabc asserts when a generation's importance weights are not finite (it happened
+    in the shipped 17-parameter fit, generation 5); the calibration keeps the whole
+    generations before it instead of losing the run. Other assertions still raise."""
+
+    def fail_in(generation: int, message: str):
+        def fail(t: int, accepted: int, evaluated: int) -> None:
+            if t == generation and evaluated >= 3:
+                raise AssertionError(message)
+
+        return fail
+
+    spec = tiny_spec()
+    nan = "The population total weight nan is not normalized."
+    sampler = SeededSampler(InProcess(), spec.base_seed, on_progress=fail_in(2, nan))
+    with pytest.warns(DegenerateWeightsWarning, match="generation 2 stopped"):
+        history = calibrate(tmp_path / "nan", sampler)
+    assert history.max_t == 1
+    assert len(finished_generations(history)) == 2
+    other = SeededSampler(InProcess(), spec.base_seed, on_progress=fail_in(1, "a real bug"))
+    with pytest.raises(AssertionError, match="a real bug"):
+        calibrate(tmp_path / "other", other)
 
 
 def test_a_rerun_of_a_finished_calibration_runs_nothing(uninterrupted) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -122,12 +123,30 @@ def run_abc(
     remaining = (generations or spec.generations) - (history.max_t + 1)
     if remaining > 0 and not finished(history, spec):
         with seeded_global_state(spec.base_seed):
-            abc.run(
-                minimum_epsilon=spec.min_epsilon,
-                max_nr_populations=remaining,
-                max_total_nr_simulations=spec.max_evaluations,
-            )
+            try:
+                abc.run(
+                    minimum_epsilon=spec.min_epsilon,
+                    max_nr_populations=remaining,
+                    max_total_nr_simulations=spec.max_evaluations,
+                )
+            except AssertionError as exc:
+                if "not normalized" not in str(exc):
+                    raise
+                # pyabc refuses a generation whose importance weights are not finite
+                # (the proposal density underflows for some particle: degenerate
+                # weights); the generations before it are whole in the history.
+                warnings.warn(
+                    f"generation {history.max_t + 1} stopped: its importance weights are "
+                    f"not finite ({exc}); the calibration keeps generations 0-"
+                    f"{history.max_t}",
+                    DegenerateWeightsWarning,
+                    stacklevel=2,
+                )
     return history
+
+
+class DegenerateWeightsWarning(UserWarning):
+    """An ABC-SMC generation was dropped because its importance weights were not finite."""
 
 
 def finished(history: pyabc.History, spec: CalibrationSpec) -> bool:
