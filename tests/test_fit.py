@@ -3,7 +3,7 @@
 The baseline runs at `SCALE` with `SEEDS` seeds spawned from the project's default
 base seed (so the test is deterministic), and the mean over runs must meet each
 required fact of `model.evidence.targets` within that fact's own kind and tolerance;
-the three the calibrated model misses today are pinned where they were measured.
+the four the calibrated model misses today are pinned where they were measured.
 The second half shows the test can fail: editing one required observed value in
 the package data by 20% in the direction in which it binds makes the check miss it.
 
@@ -51,21 +51,22 @@ def _model_mean(results: pd.DataFrame, target) -> float:
     return float(rows["value"].mean())
 
 
-# Required facts the calibrated baseline misses today (measured at 0.25 x 8 seeds over five
-# base seeds, and across the calibration's whole last generation: docs/validation.md).
-# Each is pinned at the error measured at the test's seeds: the test fails if the miss
-# moves by more than the fact's tolerance either way (so a broken model is still caught)
-# and fails if the model meets the fact (then its entry must go: it becomes a plain check).
+# Required facts the calibrated baseline misses today (measured at 0.25 x 8 seeds; the
+# twelve accepted particles nearest the facts, re-run at 0.25 x 4 seeds, all miss one of
+# 2021 or 2022-23: docs/validation.md). Each is pinned at the error measured at the test's
+# seeds: the test fails if the miss moves by more than the fact's tolerance either way (so
+# a broken model is still caught) and fails if the model meets the fact (then its entry
+# must go: it becomes a plain check).
 KNOWN_MISSES = {
-    # +24..+27% over five seed sets; +19..+38% for every particle checked: the model
-    # certifies too many little giants in the third batch (2021) while it meets 2022-25.
-    "national_little_giants@2021Q4": (+0.273, "2021 count overshoots across the posterior"),
-    # 82-83% against 90% over five seed sets and every particle checked: too few little
-    # giants hold three or more large buyers.
-    "lg_share_supplying_3plus_large@2025Q4": (-0.068, "3+ large buyers: 7-8 pp short"),
-    # +4.7..+5.5 pp over five seed sets, +5.5 pp at the test's seeds: the ABC did not
-    # converge on zone_share (ESS 9 of 100), so the point sits at the tolerance's edge.
-    "lg_share_high_tech_zone@2025Q4": (+0.055, "zone share at the edge of its tolerance"),
+    # Since only firms on a provincial list when MIIT's call closes may apply, the third
+    # batch (2021) is near its size, but the fourth (2022: +4,235 observed) comes out
+    # about 3,000 like the others: the model has no reason for 2022's larger batch.
+    "national_little_giants@2021Q4": (+0.053, "2021 count at the edge of its tolerance"),
+    "national_little_giants@2022Q4": (-0.110, "the 2022 batch is too small"),
+    "national_little_giants@2023Q4": (-0.094, "2023 carries the 2022 shortfall"),
+    # 73% against 80%: the point estimate, one particle (the ABC weights are degenerate),
+    # has a key-chain share of the pool of 0.67 where the posterior's median is 0.75.
+    "lg_share_key_chain@2025Q4": (-0.069, "key-chain share 7 pp short"),
 }
 
 
@@ -122,8 +123,9 @@ def _binding_edits(target) -> list[float]:
     }[target.kind]
 
 
-# A one-sided bound the model clears by more than the edit plus the tolerance cannot
-# be caught by that edit: 'more than 30M yuan' of R&D with the model near 36M.
+# A one-sided bound the model still meets when raised by the edit (within its tolerance)
+# cannot be caught by that edit: 'more than 30M yuan' of R&D, raised to 36M, with the
+# model at 34M and a 10% tolerance.
 CLEARED_BOUNDS = {"lg_rd_spend_mean_yuan@2024Q4"}
 
 
@@ -134,7 +136,7 @@ def _meta_cases() -> list:
             target,
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="the model clears this lower bound by more than 20% plus its "
+                reason="the model meets this lower bound raised by 20%, within its "
                 "tolerance; strict: the day it does not, this must become a plain check",
             ),
             id=_label(target),
