@@ -147,6 +147,10 @@ def test_readme_section_has_two_sentences_per_scenario(shipped_results: pd.DataF
         text = bullet.split("**: ", 1)[1]
         assert len(re.findall(r"[.!?](?:\s|$)", text)) >= 2, bullet
         assert "nan" not in text
+        # Each variable is said once, in its own unit (a highlighted share was once
+        # written as a count: "inputs bought at home: 1 (-0 against baseline)").
+        assert text.lower().count("national little giants") <= 1, bullet
+        assert "bought at home: " not in text, bullet
 
 
 def test_compare_refuses_duplicate_names() -> None:

@@ -24,6 +24,7 @@ from model.reports.report import (
     describe,
     fit_markdown,
     format_band,
+    format_change,
     format_value,
     key_figures,
     write_report,
@@ -231,6 +232,21 @@ def test_empty_results_are_refused(tmp_path: Path) -> None:
 )
 def test_numbers_are_formatted_for_people(value: float, kind: str, shown: str) -> None:
     assert format_value(value, kind) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "shown"),
+    [
+        (1250.4, "firms", "+1,250"),
+        (-0.021, "share", "-2.1 pp"),
+        (3.4e6, "yuan", "+3.4 million yuan"),
+        (-3.4e6, "yuan", "-3.4 million yuan"),
+        (0.254, "number", "+0.25"),
+        (-150.2, "number", "-150"),
+    ],
+)
+def test_changes_are_signed_and_in_their_unit(value: float, kind: str, shown: str) -> None:
+    assert format_change(value, kind) == shown
 
 
 def test_a_yuan_band_uses_one_unit() -> None:

@@ -31,7 +31,14 @@ from model.comparison.uncertainty_report import uncertainty_markdown
 from model.io import write_text
 from model.reports import charts
 from model.reports.provinces_section import difference_map
-from model.reports.report import describe, format_band, format_value, markdown_table, write_figures
+from model.reports.report import (
+    describe,
+    format_band,
+    format_change,
+    format_value,
+    markdown_table,
+    write_figures,
+)
 
 FIGURE_DIR = "figures"
 README_START = "<!-- scenario-table:start -->"
@@ -160,10 +167,11 @@ def _sentences(table: pd.DataFrame, scenario: str, reference: str, highlights) -
     )
     for variable in highlights:
         h = row(variable)
-        if h is not None:
+        if h is not None and variable not in TABLE_VARIABLES[:3]:  # those are said above
+            label, kind = describe(variable)
             second += (
-                f" {describe(variable)[0]}: {h['mean']:,.0f}"
-                + versus(h, f"{h['diff_mean']:+,.0f} against {reference}")
+                f" {label}: {format_value(h['mean'], kind)}"
+                + versus(h, f"{format_change(h['diff_mean'], kind)} against {reference}")
                 + "."
             )
     return f"{first} {second}"

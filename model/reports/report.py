@@ -117,6 +117,20 @@ def format_value(value: float, kind: str) -> str:
     return f"{value:,.1f}"
 
 
+def format_change(value: float, kind: str) -> str:
+    """A signed difference for people: firms '+1,250', share '+2.1 pp', yuan '+3.4 million
+    yuan', other numbers '+0.25' (or whole when 100 or more)."""
+    if not math.isfinite(value):
+        return "—"
+    if kind == "share":
+        return f"{100 * value:+.1f} pp"
+    if kind == "yuan":
+        return ("+" if value >= 0 else "-") + format_value(abs(value), kind)
+    if kind == "firms" or abs(value) >= 100:
+        return f"{value:+,.0f}"
+    return f"{value:+.2f}"
+
+
 def format_band(low: float, high: float, kind: str) -> str:
     """A 5-95% range, 'low–high', with one unit for both ends of a yuan range."""
     if not (math.isfinite(low) and math.isfinite(high)):
