@@ -16,8 +16,8 @@ APPROVAL = "certification.national.approval"
 EXPERIMENTS = Path(__file__).parents[1] / "experiments"
 
 
-def write(tmp_path: Path, parameter: str) -> Path:
-    values = np.linspace(0.5, 0.9, 101)  # 5-95%: 0.52 to 0.88
+def write(tmp_path: Path, parameter: str, values=None) -> Path:
+    values = np.linspace(0.5, 0.9, 101) if values is None else values  # 5-95%: 0.52-0.88
     sample = Posterior(pd.DataFrame({APPROVAL: values}), np.ones(101))
     posterior_table(sample).to_parquet(tmp_path / "post.parquet")
     path = tmp_path / "exp.toml"
@@ -35,6 +35,17 @@ def test_a_range_from_the_posterior_is_its_5_to_95_percent_interval(tmp_path) ->
     # Each draw sits at the middle of its weight step: 0.5 + 4.55 x 0.004 = 0.5182.
     assert low == pytest.approx(0.5182) and high == pytest.approx(0.8818)
     assert all(low <= point[0] <= high for point in experiment.points)
+
+
+def test_a_posterior_range_is_widened_to_hold_the_base_value(tmp_path) -> None:
+    """The calibrated point can be a particle outside the 5-95% interval; the design must
+    still contain it (the baseline's national approval is below this sample's values)."""
+    base = load_experiment(write(tmp_path, "from_posterior = true\n")).base
+    value = base.certification.national.approval
+    above = np.linspace(value + 0.1, value + 0.3, 101)
+    experiment = load_experiment(write(tmp_path, "from_posterior = true\n", above))
+    low, high = experiment.spec.parameters[APPROVAL].range
+    assert low == value and value + 0.28 < high < value + 0.3  # the top: the 95% quantile
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,11 @@ from model.params.loading import (
 )
 from model.simulation.reporters import REPORTERS
 from model.simulation.runner import spawned_seed
-from model.sweeps.posterior_ranges import resolve_posterior_ranges
+from model.sweeps.posterior_ranges import (
+    holding_the_base,
+    posterior_keys,
+    resolve_posterior_ranges,
+)
 from model.sweeps.sampling import (
     SPEC_KEYS,
     ParameterSpec,
@@ -184,6 +188,9 @@ def load_experiment(path: str | Path) -> Experiment:
     table.setdefault("name", source.stem)
     spec = _validate_spec(table, source)
     base = _base_params(spec, source)
+    if isinstance(table.get("parameters"), Mapping):
+        keys = posterior_keys(flatten_specs(table["parameters"]))
+        spec = spec.model_copy(update={"parameters": holding_the_base(spec.parameters, base, keys)})
     _check_design(spec, source)
     kinds = {key: _checked_kind(key, s, spec.sampler, source) for key, s in spec.parameters.items()}
     _check_outputs(spec, base, source)

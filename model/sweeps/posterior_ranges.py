@@ -4,7 +4,10 @@ In an experiment file, `[parameters."innovation.patent_scale"] from_posterior = 
 gives the parameter the range of its posterior 5-95% interval, read from
 scenarios/calibrated_posterior.parquet (or the file the experiment's `posterior`
 key names, relative to the experiment file), so a Sobol study speaks about the
-parameter values that fit the observed facts.
+parameter values that fit the observed facts. The interval is widened to hold the
+base scenario's own value where it lies outside: the calibrated point can be a single
+particle (the one nearest the facts, when the weights are degenerate), which need not
+sit inside the 5-95% interval, and a design must contain the point it varies around.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 
 from model.errors import ConfigError
 from model.evidence.posterior import Posterior, read_posterior
+from model.params import Params
+from model.params.loading import read_dotted
 
 FROM_POSTERIOR = "from_posterior"
 INTERVAL = (0.05, 0.95)
@@ -65,3 +70,23 @@ def _with_range(key: str, spec: dict[str, Any], posterior: Posterior, source: Pa
     if not low < high:
         raise ConfigError(f"{where}: the posterior interval of '{key}' is a single value ({low})")
     return spec | {"range": [low, high]}
+
+
+def posterior_keys(parameters: Mapping[str, Any]) -> set[str]:
+    """The keys of a (flattened) parameter table whose range comes from the posterior."""
+    return {
+        key
+        for key, spec in parameters.items()
+        if isinstance(spec, Mapping) and spec.get(FROM_POSTERIOR) is True
+    }
+
+
+def holding_the_base(parameters: Mapping[str, Any], base: Params, keys: set[str]) -> dict:
+    """The parameter specs with each posterior range widened to hold the base's value."""
+    widened = dict(parameters)
+    for key in keys:
+        spec = parameters[key]
+        value, (low, high) = float(read_dotted(base, key)), spec.range
+        if not low <= value <= high:
+            widened[key] = spec.model_copy(update={"range": (min(low, value), max(high, value))})
+    return widened
