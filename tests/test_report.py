@@ -241,7 +241,7 @@ def test_numbers_are_formatted_for_people(value: float, kind: str, shown: str) -
         (-0.021, "share", "-2.1 pp"),
         (3.4e6, "yuan", "+3.4 million yuan"),
         (-3.4e6, "yuan", "-3.4 million yuan"),
-        (0.254, "number", "+0.25"),
+        (0.254, "number", "+0.3"),
         (-150.2, "number", "-150"),
     ],
 )

@@ -67,11 +67,7 @@ def _cell(row: pd.Series, kind: str) -> str:
 def _delta(row: pd.Series, kind: str, is_reference: bool) -> str:
     if is_reference or math.isnan(row["diff_mean"]):
         return "–"
-    value = row["diff_mean"] * (100 if kind == "share" else 1)
-    unit = " pp" if kind == "share" else ""
-    mark = " ✓" if row["distinguishable"] else ""
-    whole = kind == "firms" or abs(value) >= 100  # counts are whole firms
-    return f"{value:+,.0f}{unit}{mark}" if whole else f"{value:+,.1f}{unit}{mark}"
+    return format_change(row["diff_mean"], kind) + (" ✓" if row["distinguishable"] else "")
 
 
 def summary_markdown(
@@ -153,16 +149,16 @@ def _sentences(table: pd.DataFrame, scenario: str, reference: str, highlights) -
         "no little giants to count patents for"
         if pat is None or math.isnan(pat["mean"])
         else f"{pat['mean']:.1f} invention patents per little giant"
-        + versus(pat, f"{pat['diff_mean']:+.1f}")
+        + versus(pat, format_change(pat["diff_mean"], "number"))
     )
     first = (
         f"By {quarter} there are {lg['mean']:,.0f} national little giants"
-        + versus(lg, f"{lg['diff_mean']:+,.0f} against {reference}")
+        + versus(lg, f"{format_change(lg['diff_mean'], 'firms')} against {reference}")
         + f" and {patents}."
     )
     second = (
         f"Large firms buy {100 * dom['mean']:.0f}% of their specialized inputs at home"
-        + versus(dom, f"{100 * dom['diff_mean']:+.1f} pp")
+        + versus(dom, format_change(dom["diff_mean"], "share"))
         + "."
     )
     for variable in highlights:

@@ -119,7 +119,7 @@ def format_value(value: float, kind: str) -> str:
 
 def format_change(value: float, kind: str) -> str:
     """A signed difference for people: firms '+1,250', share '+2.1 pp', yuan '+3.4 million
-    yuan', other numbers '+0.25' (or whole when 100 or more)."""
+    yuan', other numbers '+0.3' (or whole when 100 or more)."""
     if not math.isfinite(value):
         return "—"
     if kind == "share":
@@ -128,7 +128,7 @@ def format_change(value: float, kind: str) -> str:
         return ("+" if value >= 0 else "-") + format_value(abs(value), kind)
     if kind == "firms" or abs(value) >= 100:
         return f"{value:+,.0f}"
-    return f"{value:+.2f}"
+    return f"{value:+,.1f}"
 
 
 def format_band(low: float, high: float, kind: str) -> str:
