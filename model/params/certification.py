@@ -230,6 +230,27 @@ class NationalRules(Section):
         "lg_requires_provincial_status)",
     )
     batch_quarter: int = param(3, ge=1, le=4, unit="quarter of year", doc="When a batch is named")
+    recommended_until: int = param(
+        2021,
+        ge=0,
+        le=2100,
+        unit="year",
+        doc="Last batch for which provinces put candidates forward (a quota each, their "
+        "most capable applicants first); from the next year firms apply themselves "
+        "(0: never)",
+        source="Batch 1 named 'through local recommendation, expert review and social "
+        "disclosure' under Gongxin Ting Qiye Han [2018] No. 381 (MIIT notice on batch 1, "
+        "2019); the Jun 2022 Interim Measures open the batch to any provincial specialized "
+        "SME applying on MIIT's platform (MIIT notice on the 2025 batch)",
+    )
+    recommendation_share: float = param(
+        0.1,
+        ge=0,
+        le=1,
+        unit="share of the province's provincial list",
+        doc="Candidates a province may put forward for a recommended batch, as a share of "
+        "its provincial specialized SMEs at the call (estimated)",
+    )
     first_batch_year: int = param(
         2019,
         ge=1990,

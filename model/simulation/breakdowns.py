@@ -55,7 +55,7 @@ def provincial_specialized_province(index: int, m: Economy) -> float:
 
 def lg_share_region(region: str, m: Economy) -> float:
     """Share of national little giants in one macro-region."""
-    counts = _by_province(m, NATIONAL)
+    counts = census(m).national_by_province  # firm counts: the ratio is exact, at most 1
     total = counts.sum()
     if not total:
         return float("nan")

@@ -103,11 +103,26 @@ def screen(model: Economy, level: int, passes: np.ndarray, approval: np.ndarray)
     willing = gov.update_awareness(name) * worth_applying(model, level)
     chance = willing[pop.province[qualifying]]
     applies = qualifying[model.rng.random(len(qualifying)) < chance]
+    if level == NATIONAL and model.year <= model.params.certification.national.recommended_until:
+        applies = recommend(model, applies, below)
     rows = applies[model.rng.random(len(applies)) < approval[applies]]
     pop.status[rows] = level
     if level == NATIONAL:
         gov.counts["national_applicants"] += len(applies)
     return rows
+
+
+def recommend(model: Economy, applies: np.ndarray, call: np.ndarray) -> np.ndarray:
+    """Under provincial recommendation each province puts forward at most its quota of
+    the firms applying to it, the most capable first:
+    quota_p = round(recommendation_share x provincial specialized SMEs of p at the call)."""
+    pop, share = model.population, model.params.certification.national.recommendation_share
+    provinces = len(model.params.population.provinces)
+    quota = np.rint(share * np.bincount(pop.province[call], minlength=provinces))
+    order = applies[np.lexsort((-pop.capability[applies], pop.province[applies]))]
+    province = pop.province[order]
+    rank = np.arange(len(order)) - np.searchsorted(province, province)
+    return np.sort(order[rank < quota[province]])
 
 
 def review(model: Economy, level: int, passes: np.ndarray, year_column: str) -> tuple[int, int]:
