@@ -224,6 +224,34 @@ def test_only_firms_listed_when_the_call_closed_enter_the_years_batch(make_econo
     assert pop.status[late] == NATIONAL
 
 
+def test_provinces_put_forward_their_most_capable_applicants_until_firms_apply_themselves(
+    make_economy, national_firm
+):
+    sure = {
+        "certification.national.approval": 1.0,
+        "certification.national.awareness.initial": 1.0,
+        "certification.application.cost_myuan": 1e-6,
+        "certification.national.recommendation_share": 0.25,
+    }
+    economy = make_economy(seed=2, **sure)
+    pop, nat = economy.population, economy.params.certification.national
+    year = nat.recommended_until
+    pop.status = np.where(pop.alive, NONE, DEAD)  # nobody else on any list
+    rows = np.arange(8)
+    for column, value in national_firm(nat, year).items():
+        getattr(pop, column)[rows] = value
+    pop.status[rows], pop.province[rows] = PROVINCIAL, 0
+    pop.capability[rows] = np.linspace(0.80, 0.87, 8)  # all above the provincial bar
+    certification.close_national_call(economy)
+    certification.national_batch(economy, year)
+    # quota = round(0.25 x 8 provincial firms in the call) = 2: the two most capable
+    assert list(np.flatnonzero(pop.status == NATIONAL)) == [6, 7]
+    assert economy.government.counts["national_applicants"] == 2
+    certification.close_national_call(economy)
+    certification.national_batch(economy, year + 1)  # the Measures: no quota
+    assert (pop.status[rows] == NATIONAL).all()
+
+
 def test_a_call_closing_after_its_batch_is_refused():
     with pytest.raises(ValueError, match="call_quarter 4 is after batch_quarter 3"):
         NationalRules(call_quarter=4, batch_quarter=3)

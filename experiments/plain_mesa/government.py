@@ -6,6 +6,7 @@ certification`, `agents.government`, `agents.fiscal`).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from model.calendar import parse_quarter
@@ -229,15 +230,32 @@ class Government:
         pull = bass.external + bass.imitation * self.certified_share[name]
         self.awareness[name] = min(1.0, a + min(1.0, pull) * (1.0 - a))
         worth = self.worth_applying(level)
+        chance = self.awareness[name]
+        applicants = [f for f in qualifying if m.random.random() < chance * worth[f.province]]
+        if level == NATIONAL and m.year <= self.rules.national.recommended_until:
+            pool = [f for f in m.firms if f.status == PROVINCIAL and f in call]
+            applicants = self.recommend(applicants, pool)
         listed = []
-        for firm in qualifying:
-            if m.random.random() < self.awareness[name] * worth[firm.province]:
-                if level == NATIONAL:
-                    self.counts["national_applicants"] += 1
-                if m.random.random() < approval(firm):
-                    firm.status = level
-                    listed.append(firm)
+        for firm in applicants:
+            if level == NATIONAL:
+                self.counts["national_applicants"] += 1
+            if m.random.random() < approval(firm):
+                firm.status = level
+                listed.append(firm)
         return listed
+
+    def recommend(self, applicants: list[Sme], pool: list[Sme]) -> list[Sme]:
+        """Each province puts forward at most round(recommendation_share x its provincial
+        specialized SMEs at the call) of the firms applying to it, the most capable first."""
+        share = self.rules.national.recommendation_share
+        quota = Counter(f.province for f in pool)
+        ranked = sorted(enumerate(applicants), key=lambda p: (p[1].province, -p[1].capability))
+        kept, taken = [], Counter()
+        for order, firm in ranked:
+            if taken[firm.province] < round(share * quota[firm.province]):
+                taken[firm.province] += 1
+                kept.append((order, firm))
+        return [firm for _, firm in sorted(kept, key=lambda p: p[0])]
 
     def expected_benefit(self, level: int) -> list[float]:
         """Per province: the award on certification, expected programme awards and the

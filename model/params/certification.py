@@ -239,9 +239,9 @@ class NationalRules(Section):
         "most capable applicants first); from the next year firms apply themselves "
         "(0: never)",
         source="Batch 1 named 'through local recommendation, expert review and social "
-        "disclosure' under Gongxin Ting Qiye Han [2018] No. 381 (MIIT notice on batch 1, "
-        "2019); the Jun 2022 Interim Measures open the batch to any provincial specialized "
-        "SME applying on MIIT's platform (MIIT notice on the 2025 batch)",
+        "disclosure' under Gongxin Ting Qiye Han [2018] No. 381; under the Jun 2022 Interim "
+        "Measures firms apply themselves on MIIT's platform (model/data facts "
+        "lg_named_by_local_recommendation, lg_firms_apply_themselves)",
     )
     recommendation_share: float = param(
         0.1,

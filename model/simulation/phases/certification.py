@@ -89,9 +89,16 @@ def plan_applications(model: Economy) -> None:
     budget_rd(model)
 
 
-def screen(model: Economy, level: int, passes: np.ndarray, approval: np.ndarray) -> np.ndarray:
+def screen(
+    model: Economy,
+    level: int,
+    passes: np.ndarray,
+    approval: np.ndarray,
+    recommended: bool = False,
+) -> np.ndarray:
     """Applications to one list: qualifying firms below it apply, some are approved (a
-    uniform draw per qualifying firm, then one per applicant)."""
+    uniform draw per qualifying firm, then one per applicant). `recommended`: each
+    province puts forward only its quota of the applicants (`recommend`)."""
     pop, gov, name = model.population, model.government, LEVEL_NAMES[level]
     below = pop.alive & (pop.status < level)
     if level == NATIONAL:
@@ -103,7 +110,7 @@ def screen(model: Economy, level: int, passes: np.ndarray, approval: np.ndarray)
     willing = gov.update_awareness(name) * worth_applying(model, level)
     chance = willing[pop.province[qualifying]]
     applies = qualifying[model.rng.random(len(qualifying)) < chance]
-    if level == NATIONAL and model.year <= model.params.certification.national.recommended_until:
+    if recommended:
         applies = recommend(model, applies, below)
     rows = applies[model.rng.random(len(applies)) < approval[applies]]
     pop.status[rows] = level
@@ -242,7 +249,7 @@ def national_batch(model: Economy, year: int) -> None:
     gov.counts["national_review_passed"] += passed
     priority = pop.foundational | pop.key_chain
     approval = np.minimum(1.0, nat.approval * (1.0 + nat.priority_bonus * priority))
-    rows = screen(model, NATIONAL, passes, approval)
+    rows = screen(model, NATIONAL, passes, approval, recommended=year <= nat.recommended_until)
     pop.national_year[rows] = year
     award(model, rows, model.params.fiscal.national_award_myuan)
     gov.counts["new_national"] += len(rows)
