@@ -186,3 +186,30 @@ def test_fit_targets_take_the_spec_weights_and_exclusions() -> None:
     assert "lg_rd_intensity" not in {t.variable for t in chosen}
     national = [t for t in chosen if t.variable == "national_little_giants"]
     assert len(national) == 5 and {t.weight for t in national} == {2.0}
+
+
+def test_refinement_keeps_the_candidate_that_fits_over_fresh_seeds_not_the_nearest() -> None:
+    """Three candidates, the one listed nearest (distance 0.1) far from the data's value:
+    over fresh seeds the refinement keeps the true value, and it says so in its table."""
+    import pandas as pd
+
+    from model.calibration.problem import Simulator
+    from model.calibration.refine import refine, refine_run_count
+    from model.evidence.posterior import Posterior
+
+    spec = tiny_spec(refine_candidates=3, refine_seeds=2)
+    model = Simulator(BASE, (1,), tuple(synthetic_targets(spec)))
+    values = pd.DataFrame(
+        {
+            "certification.provincial.approval": [0.85, 0.5, 0.25, 0.3],
+            "innovation.patent_scale": [0.14, 0.1, 0.06, 0.06],
+        }
+    )
+    posterior = Posterior(values, np.full(4, 0.25))
+    distances = np.array([0.1, 0.2, 0.3, 9.0])  # the last is never a candidate
+    point, table = refine(spec, model, posterior, distances, InProcess())
+    assert point == TRUE
+    assert list(table["particle"]) == [0, 1, 2]
+    assert list(table["chosen"]) == [False, True, False]
+    assert table["refined_loss"].iloc[1] < table["refined_loss"].iloc[[0, 2]].min()
+    assert refine_run_count(spec) == 6

@@ -21,7 +21,8 @@ from model.simulation.runner import replicate_seeds, simulate, spawned_seed
 CHECK_STREAM = 3  # spawn-key prefix of the draws' resampling (model seeds use (i,))
 
 
-def _run(job: tuple[Any, int, int]) -> pd.DataFrame:
+def run_job(job: tuple[Any, int, int]) -> pd.DataFrame:
+    """One run of (params, seed, run_id)."""
     params, seed, run_id = job
     return simulate(params, seed=seed, run_id=run_id)
 
@@ -63,7 +64,7 @@ def predictive_runs(
         for s, seed in enumerate(seed_values):
             jobs.append((params, seed, d * count + s))
             draw_of.append(d)
-    frames = map_jobs(executor, _run, jobs, on_done)
+    frames = map_jobs(executor, run_job, jobs, on_done)
     for frame, d in zip(frames, draw_of, strict=True):
         frame.insert(3, "draw", d)
     return pd.concat(frames, ignore_index=True)

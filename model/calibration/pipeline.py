@@ -3,7 +3,8 @@
 In the output folder: abc.db (pyabc's history) and calibration.json (fingerprint,
 timings), posterior.parquet (the last generation's weighted particles),
 predictive.parquet (posterior draws x seeds), final.parquet (the point estimate's
-runs, which docs/validation.md shows), correlations.csv, report.md and figures/.
+runs, which docs/validation.md shows), refine.parquet (with degenerate weights: the
+nearest particles re-run, see `refine`), correlations.csv, report.md and figures/.
 The scenario file (`output`) and the posterior sample beside it
 (`posterior_output`) are written last. The check's runs are reused when a rerun
 finds the history unchanged.
@@ -19,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from model.calibration.check import check_draws, predictive_runs
-from model.calibration.problem import fit_targets, simulator
+from model.calibration.problem import Simulator, fit_targets, simulator
+from model.calibration.refine import refine, refine_run_count
 from model.calibration.report import RunFacts, scenario_toml, write_calibration_report
 from model.calibration.sampler import SeededSampler
 from model.calibration.smc import (
@@ -31,7 +33,7 @@ from model.calibration.smc import (
     update_state,
 )
 from model.calibration.spec import CalibrationSpec, spec_base
-from model.calibration.summary import ParameterSummary, point_estimate, summarise
+from model.calibration.summary import ParameterSummary, degenerate, point_estimate, summarise
 from model.evidence.posterior import Posterior, posterior_table
 from model.io import read_parquet, write_parquet, write_text
 
@@ -70,6 +72,11 @@ def calibrate(
     generations_done = finished_generations(history)
     summaries, point = summarise(spec, posterior), point_estimate(posterior, distances, ess)
     model = simulator(spec, base, targets)
+    refined = None
+    if refines(spec, ess):
+        point, refined = _refined(
+            spec, out_dir, history.max_t, (posterior, distances), model, sampler, on_run
+        )
     predictive = _predictive(
         spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run
     )
@@ -87,7 +94,7 @@ def calibrate(
         wall_minutes=float(table["wall_time"].fillna(0).sum()) / 60.0,
     )
     report = write_calibration_report(
-        out_dir, spec, (posterior, point), summaries, predictive, facts
+        out_dir, spec, (posterior, point), summaries, predictive, facts, refined
     )
     if write_scenario:
         write_text(spec.output, scenario_toml(spec, point, facts))
@@ -122,6 +129,36 @@ def _predictive(
     return runs
 
 
+def refines(spec: CalibrationSpec, ess: float) -> bool:
+    """Whether the point is refined: degenerate weights and more than one candidate."""
+    return degenerate(ess, spec.population_size) and spec.refine_candidates > 1
+
+
+def _refined(
+    spec: CalibrationSpec,
+    out_dir: Path,
+    max_t: int,
+    particles: tuple[Posterior, Any],
+    model: Simulator,
+    sampler: SeededSampler,
+    on_run: Callable[[], None] | None,
+) -> tuple[dict[str, float], pd.DataFrame]:
+    """`refine`'s point and candidates, reused from refine.parquet if up to date."""
+    posterior, distances = particles
+    path = out_dir / "refine.parquet"
+    key = {"generation": max_t, "candidates": spec.refine_candidates}
+    key |= {"seeds": spec.refine_seeds, "scale": spec.check_scale}
+    if read_state(out_dir).get("refine") == key and path.exists():
+        table = read_parquet(path)
+        index = int(table.loc[table["chosen"], "particle"].iloc[0])
+        return {n: float(posterior.values[n].iloc[index]) for n in posterior.parameters}, table
+    point, table = refine(spec, model, posterior, distances, sampler.executor, on_run)
+    write_parquet(path, table)
+    update_state(out_dir, refine=key)
+    return point, table
+
+
 def check_run_count(spec: CalibrationSpec) -> int:
-    """How many runs the predictive check and the point estimate take."""
-    return spec.check_draws * spec.check_seeds + spec.check_seeds
+    """How many runs the predictive check and the point estimate take (with the
+    refinement's, which run only if the weights turn out degenerate)."""
+    return spec.check_draws * spec.check_seeds + spec.check_seeds + refine_run_count(spec)

@@ -53,7 +53,7 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
         f"# ABC-SMC (pyabc): last generation {last.t} ({len(facts.generations)} in all), epsilon "
         f"{last.epsilon:.4g} (tolerance units, adaptive scale), {facts.evaluations} evaluations,",
         f"# scale {spec.scale}, {spec.seeds} seeds per particle (base seed {spec.base_seed}). "
-        f"Values: {point_kind(last.effective_sample_size, spec.population_size)};",
+        f"Values: {point_kind(last.effective_sample_size, spec.population_size, _refine(spec))};",
         f"# the posterior sample is {Path(spec.posterior_output).name}. "
         "baseline.toml extends this file.",
         *_fixed_comment(spec),
@@ -66,17 +66,45 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
     return "\n".join(lines) + "\n"
 
 
+def _refine(spec: CalibrationSpec) -> tuple[int, int] | None:
+    """The refinement's candidates and seeds, if the spec asks for one."""
+    return (spec.refine_candidates, spec.refine_seeds) if spec.refine_candidates > 1 else None
+
+
 def _point_sentence(spec: CalibrationSpec, facts: RunFacts) -> str:
     ess, count = facts.generations[-1].effective_sample_size, spec.population_size
     if degenerate(ess, count):
+        held = "the accepted particle nearest the facts"
+        if _refine(spec):
+            held = (
+                f"the one of the {spec.refine_candidates} accepted particles nearest the facts "
+                f"with the lowest loss over {spec.refine_seeds} fresh seeds at scale "
+                f"{spec.check_scale} (table below: one common seed flatters some particles)"
+            )
         return (
             f"The last generation's importance weights were degenerate (ESS {ess:.1f} of "
             f"{count} particles), so the posterior takes its accepted particles alike "
             "(each within epsilon of the facts), without the importance correction, and "
-            "`calibrated.toml` holds the accepted particle nearest the facts; more particles "
-            "per generation would cure it."
+            f"`calibrated.toml` holds {held}; more particles per generation would cure it."
         )
     return f"`calibrated.toml` holds the weighted posterior medians (ESS {ess:.0f} of {count})."
+
+
+def refine_section(refined: pd.DataFrame | None) -> list[str]:
+    """The refinement's candidates as report lines (none if it did not run)."""
+    if refined is None:
+        return []
+    rows = [
+        [str(int(r.particle)), f"{r.abc_distance:.3g}", f"{r.refined_loss:.3g}", "✓" * r.chosen]
+        for r in refined.itertuples()
+    ]
+    return [
+        "Candidates for the calibrated point, nearest first (loss: weighted sum of squared "
+        "misses in tolerance units, mean over the fresh seeds):",
+        "",
+        markdown_table(["particle", "ABC distance", "loss, fresh seeds", "chosen"], rows),
+        "",
+    ]
 
 
 def _fixed_comment(spec: CalibrationSpec) -> list[str]:
@@ -197,9 +225,10 @@ def write_calibration_report(
     summaries: Sequence[ParameterSummary],
     predictive: pd.DataFrame,
     facts: RunFacts,
+    refined: pd.DataFrame | None = None,
 ) -> Path:
     """report.md, its charts and correlations.csv in `out_dir` (`estimate`: the
-    posterior and the calibrated point)."""
+    posterior and the calibrated point; `refined`: the refinement's candidates)."""
     posterior, point = estimate
     figures = [
         ("posterior.png", posterior_chart(spec, posterior, point), "Priors and posteriors."),
@@ -244,6 +273,7 @@ def write_calibration_report(
             parameter_rows(summaries),
         ),
         "",
+        *refine_section(refined),
         f"## Correlations (|r| ≥ {STRONG_CORRELATION:g}; all in correlations.csv)",
         "",
         markdown_table(["parameter", "parameter", "r"], pair_rows) if pair_rows else "None.",

@@ -72,6 +72,15 @@ class CalibrationSpec(BaseModel):
     check_draws: int = Field(20, ge=2, le=10_000, json_schema_extra={"unit": "posterior draws"})
     check_seeds: int = Field(2, ge=1, le=64, json_schema_extra={"unit": "runs per draw"})
     check_scale: float = Field(0.1, gt=0, le=1, json_schema_extra={"unit": "share of 1:1"})
+    refine_candidates: int = Field(
+        10,
+        ge=1,
+        le=100_000,
+        json_schema_extra={"unit": "particles"},
+        description="With degenerate weights, the nearest particles re-run over fresh seeds "
+        "(1: keep the nearest as it is)",
+    )
+    refine_seeds: int = Field(4, ge=1, le=64, json_schema_extra={"unit": "runs per particle"})
     output: str = Field("scenarios/calibrated.toml", description="Scenario file written")
     posterior_output: str = Field(
         "scenarios/calibrated_posterior.parquet", description="Posterior sample written"

@@ -120,8 +120,14 @@ def point_estimate(posterior: Posterior, distances: np.ndarray, ess: float) -> d
     return {name: float(posterior.values[name].iloc[nearest]) for name in posterior.parameters}
 
 
-def point_kind(ess: float, particles: int) -> str:
-    """What `point_estimate` returned, in words for file headers and reports."""
+def point_kind(ess: float, particles: int, refine: tuple[int, int] | None = None) -> str:
+    """What the calibrated point is, in words for file headers and reports (`refine`:
+    candidates and seeds of the refinement, when it ran)."""
     if degenerate(ess, particles):
+        if refine:
+            return (
+                f"the best over {refine[1]} fresh seeds of the {refine[0]} accepted particles "
+                f"nearest the facts (ESS {ess:.1f} of {particles}: degenerate)"
+            )
         return f"the accepted particle nearest the facts (ESS {ess:.1f} of {particles}: degenerate)"
     return "weighted posterior medians"
