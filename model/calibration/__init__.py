@@ -1,1 +1,2 @@
-"""Calibration by ABC-SMC (pyabc): spec, problem, seeded sampler, history, posterior, report."""
+"""Calibration by ABC-SMC (pyabc): spec, problem, seeded sampler, history, posterior,
+point refinement, report."""
