@@ -1,2 +1,1 @@
-"""Calibration by ABC-SMC (pyabc): spec, problem, seeded sampler, history, posterior,
-point refinement, report."""
+"""Calibration by ABC-SMC (pyabc): spec, sampler, history, posterior, refinement, report."""

@@ -1,2 +1,1 @@
-"""Studies on simulated firm data: the Entity-List event study; whether the
-unidentified parameters move the policy effects."""
+"""Studies on simulated firms: the Entity-List event study, the unidentified parameters."""
