@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from model.io import write_text
 from model.reports.charts import new_figure, save_figure
@@ -38,6 +39,8 @@ def reach_chart(table: pd.DataFrame) -> Figure:
         ax.axvline(0.0, color="black", lw=0.8)
         ax.set_title(f"{scenario}\n(effect {rows['effect'].iloc[0]:+,.0f})", fontsize=9)
         ax.grid(axis="x", alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:+,.0f}"))
     axes[0].set_yticks(y, [_short(p) for p in parameters], fontsize=8)
     variable, quarter = table["variable"].iloc[0], table["quarter"].iloc[0]
     fig.supxlabel(f"change of the effect on {variable} ({quarter}), posterior 5% to 95% value")
