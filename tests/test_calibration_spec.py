@@ -136,37 +136,3 @@ def test_degenerate_weights_give_the_accepted_particles_alike_and_the_nearest_po
     posterior = Posterior(values, usable_weights(healthy))
     point = point_estimate(posterior, distances, effective_sample_size(healthy))
     assert point == posterior.median() and point != {"a": 10.0}
-
-
-def test_the_kernel_keeps_the_particles_spread_when_few_carry_the_weight() -> None:
-    """Two particles with nearly all the importance weight (ESS about 1.8): pyabc's
-    weighted kernel is then nearly singular (the two particles span one direction), so
-    proposals off that line get a zero density and the generation fails. The
-    calibration's kernel takes the particles alike then: full rank, every proposal a
-    finite positive density; healthy weights are kept as they are."""
-    import pyabc
-
-    from model.calibration.transition import SpreadTransition
-
-    rng = np.random.default_rng(3)
-    X = pd.DataFrame(rng.uniform(size=(40, 6)), columns=list("abcdef"))
-    few = np.full(40, 1e-12)
-    few[[7, 9]] = [1.0, 0.5]
-    kernel = SpreadTransition()
-    kernel.fit(X, few)
-    assert np.allclose(kernel.w, 1 / 40)
-
-    def conditioning(cov: np.ndarray) -> float:
-        eigenvalues = np.linalg.eigvalsh(cov)
-        return float(eigenvalues.min() / eigenvalues.max())
-
-    collapsed = pyabc.MultivariateNormalTransition()
-    collapsed.fit(X, few)
-    assert conditioning(collapsed.cov) < 1e-8 < 1e-2 < conditioning(kernel.cov)
-    np.random.seed(1)  # noqa: NPY002  (pyabc draws from the global state)
-    densities = kernel.pdf(kernel.rvs(50))
-    assert np.isfinite(densities).all() and (densities > 0).all()
-    healthy = np.linspace(1.0, 2.0, 40)
-    kept = SpreadTransition()
-    kept.fit(X, healthy)
-    assert np.allclose(kept.w, healthy / healthy.sum())

@@ -36,7 +36,6 @@ from model.calibration.problem import (
 from model.calibration.sampler import SAMPLER_STREAM, SeededSampler
 from model.calibration.spec import CalibrationSpec, spec_base, typed_values
 from model.calibration.summary import effective_sample_size, usable_weights
-from model.calibration.transition import SpreadTransition
 from model.errors import ConfigError
 from model.evidence.posterior import Posterior
 from model.io import write_text
@@ -90,14 +89,12 @@ def fingerprint(spec: CalibrationSpec, targets: Sequence[FitTarget], base: Param
 def build_abc(
     spec: CalibrationSpec, sampler: pyabc.sampler.Sampler, targets, base: Params
 ) -> pyabc.ABCSMC:
-    """The pyabc ABC-SMC object: priors, simulator, adaptive distance, a kernel kept wide
-    under degenerate weights (`SpreadTransition`), quantile epsilon."""
+    """The pyabc ABC-SMC object: priors, simulator, adaptive distance, quantile epsilon."""
     return pyabc.ABCSMC(
         models=simulator(spec, base, targets),
         parameter_priors=prior(spec),
         distance_function=distance(targets),
         population_size=spec.population_size,
-        transitions=SpreadTransition(),
         sampler=sampler,
         eps=pyabc.epsilon.QuantileEpsilon(alpha=spec.epsilon_quantile),
     )
