@@ -8,14 +8,14 @@ import pytest
 
 from model import load_scenario
 from model.calibration.summary import ParameterSummary
-from model.simulation.runner import replicate_seeds, simulate
-from model.studies.unidentified import (
+from model.comparison.reach import (
     parameter_verdicts,
     reach_table,
     run_reach,
     value_draws,
     verdict,
 )
+from model.simulation.runner import replicate_seeds, simulate
 
 
 def summary(name: str, low: float, high: float) -> ParameterSummary:

@@ -123,10 +123,10 @@ def unidentified_parameters(
     from model.calibration.spec import load_spec
     from model.calibration.summary import summarise
     from model.comparison.compare import resolve
+    from model.comparison.reach import reach_table, run_reach, unidentified
+    from model.comparison.reach_report import write_reach_study
     from model.errors import ConfigError
     from model.evidence.posterior import read_posterior
-    from model.studies.unidentified import reach_table, run_reach, unidentified
-    from model.studies.unidentified_report import write_reach_study
 
     check_seeds(seeds, base_seed)
     if seeds < 2:

@@ -1,1 +1,1 @@
-"""Scenario comparison with common random numbers, over posterior draws too, and its report."""
+"""Scenario comparison with common random numbers, over posterior draws and parameter values."""

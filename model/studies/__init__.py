@@ -1,1 +1,1 @@
-"""Studies on simulated firms: the Entity-List event study, the unidentified parameters."""
+"""Studies on simulated firm data: the Entity-List event study."""

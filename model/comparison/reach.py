@@ -17,14 +17,17 @@ that fit the facts. Its verdict against the effect at the point, E:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from model.calibration.summary import ParameterSummary
 from model.comparison.compare import mean_interval, paired_differences
 from model.comparison.uncertainty import compare_over_posterior
 from model.params import Params
+
+if TYPE_CHECKING:
+    from model.calibration.summary import ParameterSummary
 
 SMALL_SHARE = 0.25  # a reach within a quarter of the effect leaves the answer as it is
 POINT_DRAW = 0  # draw 0 is the calibrated point; then low, high for each parameter

@@ -10,10 +10,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
+from model.comparison.reach import SMALL_SHARE, as_share, parameter_verdicts, summary_counts
 from model.io import write_text
 from model.reports.charts import new_figure, save_figure
 from model.reports.report import markdown_table
-from model.studies.unidentified import SMALL_SHARE, as_share, parameter_verdicts, summary_counts
 
 FIGURE = "figures/reach.png"
 
