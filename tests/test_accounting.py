@@ -232,6 +232,7 @@ def test_provinces_put_forward_their_most_capable_applicants_until_firms_apply_t
         "certification.national.awareness.initial": 1.0,
         "certification.application.cost_myuan": 1e-6,
         "certification.national.recommendation_share": 0.25,
+        "certification.national.recommended_until": 2021,
     }
     economy = make_economy(seed=2, **sure)
     pop, nat = economy.population, economy.params.certification.national

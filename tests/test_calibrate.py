@@ -29,7 +29,12 @@ from model.simulation.runner import replicate_seeds, simulate
 
 SCALE = 0.005
 TRUE = {"certification.provincial.approval": 0.5, "innovation.patent_scale": 0.1}
-BASE = load_scenario("baseline", scale=SCALE, time__end="2022Q4")
+# Without the provincial quota of 2019-21: at this scale a province has a handful of
+# provincial firms and the quota rounds to 0 or 1 of them, which is noise this test of
+# the inference does not need.
+BASE = load_scenario(
+    "baseline", scale=SCALE, time__end="2022Q4", certification__national__recommended_until=0
+)
 
 
 def tiny_spec(**changes) -> CalibrationSpec:

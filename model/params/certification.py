@@ -231,17 +231,14 @@ class NationalRules(Section):
     )
     batch_quarter: int = param(3, ge=1, le=4, unit="quarter of year", doc="When a batch is named")
     recommended_until: int = param(
-        2021,
+        0,
         ge=0,
         le=2100,
         unit="year",
-        doc="Last batch for which provinces put candidates forward (a quota each, their "
-        "most capable applicants first); from the next year firms apply themselves "
-        "(0: never)",
-        source="Batch 1 named 'through local recommendation, expert review and social "
-        "disclosure' under Gongxin Ting Qiye Han [2018] No. 381; under the Jun 2022 Interim "
-        "Measures firms apply themselves on MIIT's platform (model/data facts "
-        "lg_named_by_local_recommendation, lg_firms_apply_themselves)",
+        doc="Last batch for which provinces put candidates forward (a quota each, most "
+        "capable first); then firms apply themselves (0: never; 2021 as it was)",
+        source="model/data facts lg_named_by_local_recommendation (batch 1, 2018 notice), "
+        "lg_firms_apply_themselves (Jun 2022 Interim Measures)",
     )
     recommendation_share: float = param(
         0.15,
@@ -250,9 +247,8 @@ class NationalRules(Section):
         unit="share of the province's provincial list",
         doc="Candidates a province may put forward for a recommended batch, as a share of "
         "its provincial specialized SMEs at the call (estimated)",
-        source="estimated: profile at the calibrated point, 0.25 scale x 8 seeds, the "
-        "required facts' sum of squared misses in tolerance units 24.3 at 0.08, 12.0 at "
-        "0.10, 10.9 at 0.12, 10.5 at 0.15, 11.9 at 0.20, 12.3 at 0.30 (docs/validation.md)",
+        source="estimated: a profile at the calibrated point, lowest loss of the required "
+        "facts at 0.15 (docs/validation.md, Known misses)",
     )
     first_batch_year: int = param(
         2019,
@@ -281,7 +277,7 @@ class NationalRules(Section):
         if self.call_quarter > self.batch_quarter:
             raise ValueError(
                 f"certification.national.call_quarter {self.call_quarter} is after "
-                f"batch_quarter {self.batch_quarter}: a call closes before its batch is named"
+                f"batch_quarter {self.batch_quarter}: a call must close before its batch"
             )
         return self
 
