@@ -21,7 +21,7 @@ import pandas as pd
 
 from model.calibration.check import check_draws, predictive_runs
 from model.calibration.problem import Simulator, fit_targets, simulator
-from model.calibration.refine import refine, refine_run_count
+from model.calibration.refine import refine, refine_plan, refine_run_count
 from model.calibration.report import RunFacts, scenario_toml, write_calibration_report
 from model.calibration.sampler import SeededSampler
 from model.calibration.smc import (
@@ -131,7 +131,7 @@ def _predictive(
 
 def refines(spec: CalibrationSpec, ess: float) -> bool:
     """Whether the point is refined: degenerate weights and more than one candidate."""
-    return degenerate(ess, spec.population_size) and spec.refine_candidates > 1
+    return degenerate(ess, spec.population_size) and refine_plan(spec) is not None
 
 
 def _refined(
@@ -150,8 +150,7 @@ def _refined(
     key |= {"seeds": spec.refine_seeds, "scale": spec.check_scale}
     if read_state(out_dir).get("refine") == key and path.exists():
         table = read_parquet(path)
-        index = int(table.loc[table["chosen"], "particle"].iloc[0])
-        return {n: float(posterior.values[n].iloc[index]) for n in posterior.parameters}, table
+        return posterior.particle(int(table.loc[table["chosen"], "particle"].iloc[0])), table
     point, table = refine(spec, model, posterior, distances, sampler.executor, on_run)
     write_parquet(path, table)
     update_state(out_dir, refine=key)

@@ -46,8 +46,9 @@ def refine(
     seeds = refine_seeds(spec)
     jobs = []
     for index in nearest:
-        values = {n: float(posterior.values[n].iloc[index]) for n in posterior.parameters}
-        params = simulator.params_for(values).model_copy(update={"scale": spec.check_scale})
+        params = simulator.params_for(posterior.particle(index)).model_copy(
+            update={"scale": spec.check_scale}
+        )
         jobs += [(params, seed, len(jobs)) for seed in seeds]
     frames = map_jobs(executor, run_job, jobs, on_done)
     losses = []
@@ -65,9 +66,12 @@ def refine(
             "chosen": np.arange(count) == best,
         }
     )
-    index = int(nearest[best])
-    point = {n: float(posterior.values[n].iloc[index]) for n in posterior.parameters}
-    return point, table
+    return posterior.particle(int(nearest[best])), table
+
+
+def refine_plan(spec: CalibrationSpec) -> tuple[int, int] | None:
+    """The refinement's candidates and seeds, or None if the spec asks for none (1)."""
+    return (spec.refine_candidates, spec.refine_seeds) if spec.refine_candidates > 1 else None
 
 
 def refine_run_count(spec: CalibrationSpec) -> int:

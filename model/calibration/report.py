@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from model.calibration.problem import prior_variable
+from model.calibration.refine import refine_plan
 from model.calibration.smc import Generation
 from model.calibration.spec import CalibrationSpec
 from model.calibration.summary import (
@@ -47,13 +48,14 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
         section, _, key = name.rpartition(".")
         tables.setdefault(section, {})[key] = value
     last = facts.generations[-1]
+    kind = point_kind(last.effective_sample_size, spec.population_size, refine_plan(spec))
     lines = [
         "# Calibrated behavioural parameters; generated, do not edit by hand.",
         f"# Command: {facts.command}",
         f"# ABC-SMC (pyabc): last generation {last.t} ({len(facts.generations)} in all), epsilon "
         f"{last.epsilon:.4g} (tolerance units, adaptive scale), {facts.evaluations} evaluations,",
         f"# scale {spec.scale}, {spec.seeds} seeds per particle (base seed {spec.base_seed}). "
-        f"Values: {point_kind(last.effective_sample_size, spec.population_size, _refine(spec))};",
+        f"Values: {kind};",
         f"# the posterior sample is {Path(spec.posterior_output).name}. "
         "baseline.toml extends this file.",
         *_fixed_comment(spec),
@@ -66,16 +68,11 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
     return "\n".join(lines) + "\n"
 
 
-def _refine(spec: CalibrationSpec) -> tuple[int, int] | None:
-    """The refinement's candidates and seeds, if the spec asks for one."""
-    return (spec.refine_candidates, spec.refine_seeds) if spec.refine_candidates > 1 else None
-
-
 def _point_sentence(spec: CalibrationSpec, facts: RunFacts) -> str:
     ess, count = facts.generations[-1].effective_sample_size, spec.population_size
     if degenerate(ess, count):
         held = "the accepted particle nearest the facts"
-        if _refine(spec):
+        if refine_plan(spec):
             held = (
                 f"the one of the {spec.refine_candidates} accepted particles nearest the facts "
                 f"with the lowest loss over {spec.refine_seeds} fresh seeds at scale "

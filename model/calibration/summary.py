@@ -117,7 +117,7 @@ def point_estimate(posterior: Posterior, distances: np.ndarray, ess: float) -> d
     if not degenerate(ess, len(posterior.weights)):
         return posterior.median()
     nearest = int(np.argmin(distances))
-    return {name: float(posterior.values[name].iloc[nearest]) for name in posterior.parameters}
+    return posterior.particle(nearest)
 
 
 def point_kind(ess: float, particles: int, refine: tuple[int, int] | None = None) -> str:

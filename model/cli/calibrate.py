@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +12,7 @@ import typer
 from rich.progress import Progress, TextColumn
 
 from model.cli import app
-from model.cli.common import console, default_workers, progress_bar, progress_columns
+from model.cli.common import command_line, console, default_workers, progress_bar, progress_columns
 from model.errors import ConfigError
 
 JOBS_PER_WORKER = 2  # jobs queued per worker, so none waits while results come back
@@ -62,7 +60,7 @@ def calibrate(
     if fresh:
         discard(out)
     count = workers or default_workers()
-    command = "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = command_line()
     started = time.perf_counter()
     with _executor(count, scheduler) as (executor, slots):
         with _generation_progress(spec.population_size) as on_progress:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +39,11 @@ def check_seeds(seeds: int, base_seed: int) -> None:
         raise ConfigError(f"--seeds {seeds}: allowed 1 <= seeds <= {MAX_SEEDS}")
     if base_seed < 0:
         raise ConfigError(f"--base-seed {base_seed}: must be a non-negative integer")
+
+
+def command_line() -> str:
+    """The command as typed, for reports: `littlegiants` and the quoted arguments."""
+    return "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
 def default_workers() -> int:

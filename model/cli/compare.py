@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +15,7 @@ from model.cli.common import (
     Scale,
     check_seeds,
     clear_figures,
+    command_line,
     console,
     default_workers,
     prepare_out_dir,
@@ -104,7 +103,7 @@ def compare(
         write_parquet(out_dir / "channels.parquet", decomposed)
     if services:
         write_parquet(out_dir / "zone_services.parquet", zone_runs)
-    command = "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = command_line()
     clear_figures(out_dir)
     from model.comparison.report import readme_section, write_comparison_report
 

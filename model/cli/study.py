@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +16,7 @@ from model.cli.common import (
     Scale,
     check_seeds,
     clear_figures,
+    command_line,
     console,
     default_workers,
     prepare_out_dir,
@@ -83,7 +82,7 @@ def entity_list(
         "scale": scale,
         "seeds": seeds,
         "base_seed": base_seed,
-        "command": "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        "command": command_line(),
         "seconds": round(time.perf_counter() - started, 1),
     }
     report = write_study(out_dir, effect, event_time_table(paths), context)
@@ -123,7 +122,7 @@ def unidentified_parameters(
     from model.calibration.spec import load_spec
     from model.calibration.summary import summarise
     from model.comparison.compare import resolve
-    from model.comparison.reach import reach_table, run_reach, unidentified
+    from model.comparison.reach import reach_table, run_reach, summary_counts, unidentified
     from model.comparison.reach_report import write_reach_study
     from model.errors import ConfigError
     from model.evidence.posterior import read_posterior
@@ -168,9 +167,9 @@ def unidentified_parameters(
         "scale": scale,
         "seeds": seeds,
         "base_seed": base_seed,
-        "command": "littlegiants " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        "command": command_line(),
         "seconds": round(time.perf_counter() - started, 1),
     }
     report = write_reach_study(out_dir, table, context)
-    verdicts = table.groupby("verdict").size().to_dict()
+    verdicts = summary_counts(table)
     console.print(f"[green]wrote[/] {report}: {verdicts} in {context['seconds']} s")

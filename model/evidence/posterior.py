@@ -39,6 +39,10 @@ class Posterior:
         """Weighted quantiles of one parameter's marginal posterior."""
         return weighted_quantiles(self.values[name].to_numpy(float), self.weights, probabilities)
 
+    def particle(self, index: int) -> dict[str, float]:
+        """The values of one particle (row `index`), by parameter name."""
+        return {name: float(self.values[name].iloc[index]) for name in self.parameters}
+
     def median(self) -> dict[str, float]:
         """The weighted marginal median of every parameter (the calibrated point)."""
         return {name: self.quantiles(name, [0.5])[0] for name in self.parameters}
