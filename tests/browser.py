@@ -155,8 +155,16 @@ def visible(page, panel: str) -> bool:
 
 
 def draw_everything(page, height: int = 3200) -> None:
-    """A viewport tall enough for every chart, and wait until each has drawn all it holds."""
+    """A viewport tall enough for every chart (every panel, however long its news and
+    cards have grown), and wait until each has drawn all it holds."""
     page.set_viewport_size({"width": 1280, "height": height})
+    # The page scrolls inside Solara's layout, not the document: measure the panels.
+    bottom = page.evaluate(
+        "Math.ceil(Math.max(...[...document.querySelectorAll('.lg-panel')]"
+        ".map(e => e.getBoundingClientRect().bottom)))"
+    )
+    if bottom + 50 > height:
+        page.set_viewport_size({"width": 1280, "height": bottom + 50})
     page.wait_for_function(
         "[...document.querySelectorAll('.lg-vega')].every(e => "
         "Object.entries(e.lgStore).every(([name, rows]) => !e.hasAttribute('data-rows-' + name)"
