@@ -86,18 +86,10 @@ def is_text(annotation: object) -> bool:
     return annotation is str
 
 
-# Numbers the baseline leaves unread on purpose, each with why.
-OFF_IN_BASELINE = {
-    # The provincial quota is off in the baseline (recommended_until = 0) until the
-    # classroom twin's difference chart works with it on (docs/validation.md).
-    "certification.national.recommendation_share",
-}
-
-
 def test_the_traced_run_uses_every_parameter_but_free_text() -> None:
     trace = trace_run()
     used = trace.initialization.params.union(*(e.params for e in trace.lines.values()))
-    unused = [key for key in leaves() if key not in used and key not in OFF_IN_BASELINE]
+    unused = [key for key in leaves() if key not in used]
     numbers = [key for key in unused if not is_text(nodes()[key].info.annotation)]
     assert not numbers, (
         f"the traced baseline never uses {numbers}: dead parameters, or used only on a "

@@ -231,7 +231,7 @@ class NationalRules(Section):
     )
     batch_quarter: int = param(3, ge=1, le=4, unit="quarter of year", doc="When a batch is named")
     recommended_until: int = param(
-        0,
+        2021,
         ge=0,
         le=2100,
         unit="year",
