@@ -218,3 +218,20 @@ def test_refinement_keeps_the_candidate_that_fits_over_fresh_seeds_not_the_neare
     assert list(table["chosen"]) == [False, True, False]
     assert table["refined_loss"].iloc[1] < table["refined_loss"].iloc[[0, 2]].min()
     assert refine_run_count(spec) == 6
+
+
+def test_the_check_bar_drops_the_refinement_runs_it_will_not_make() -> None:
+    """The bar counts the refinement's runs up front (they run only with degenerate
+    weights); `retotal` takes them out so a check without them ends at its total."""
+    from model.calibration.pipeline import check_run_count
+    from model.calibration.refine import refine_run_count
+    from model.cli.common import progress_bar
+
+    spec = tiny_spec(refine_candidates=3, refine_seeds=2)
+    planned = check_run_count(spec)
+    with progress_bar("check", planned) as advance:
+        advance.retotal(planned - refine_run_count(spec))
+        for _ in range(planned - refine_run_count(spec)):
+            advance()
+        task = advance.progress.tasks[0]
+        assert task.finished and task.total == planned - 6 == 3 * 1 + 1

@@ -77,6 +77,8 @@ def calibrate(
         point, refined = _refined(
             spec, out_dir, history.max_t, (posterior, distances), model, sampler, on_run
         )
+    elif hasattr(on_run, "retotal"):  # a progress bar that counted the refinement's runs
+        on_run.retotal(check_run_count(spec) - refine_run_count(spec))
     predictive = _predictive(
         spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run
     )

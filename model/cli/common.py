@@ -6,10 +6,10 @@ import os
 import shlex
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -82,9 +82,22 @@ def progress_columns(*extra: TextColumn) -> tuple[ProgressColumn, ...]:
     )
 
 
+class Advance:
+    """Called after each run: advances its progress bar by one. `retotal(n)` says the
+    work turned out to be `n` runs (a step that was planned is not needed)."""
+
+    def __init__(self, progress: Progress, task: Any) -> None:
+        self.progress, self.task = progress, task
+
+    def __call__(self) -> None:
+        self.progress.advance(self.task)
+
+    def retotal(self, total: int) -> None:
+        self.progress.update(self.task, total=total)
+
+
 @contextmanager
-def progress_bar(description: str, total: int) -> Iterator[Callable[[], None]]:
+def progress_bar(description: str, total: int) -> Iterator[Advance]:
     """A rich progress bar over `total` runs; yields the function that advances it."""
     with Progress(*progress_columns(), console=console, transient=False) as progress:
-        task = progress.add_task(description, total=total)
-        yield lambda: progress.advance(task)
+        yield Advance(progress, progress.add_task(description, total=total))
