@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -36,6 +37,24 @@ def test_same_seed_gives_identical_table_in_another_process(params, reference):
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         remote = pool.submit(simulate, params, SEED).result(timeout=120)
     assert_frame_equal(remote, reference)
+
+
+def _glibc_defaults() -> None:
+    """A worker whose economies leave glibc's allocator as the process started."""
+    import model.simulation.economy
+
+    model.simulation.economy.keep_freed_memory = lambda: False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_the_allocator_settings_change_no_number(params, reference):
+    from model.simulation.allocator import keep_freed_memory
+
+    assert keep_freed_memory()  # glibc took both thresholds in this process
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn, initializer=_glibc_defaults) as pool:
+        untuned = pool.submit(simulate, params, SEED).result(timeout=120)
+    assert_frame_equal(untuned, reference)
 
 
 def test_different_seeds_give_different_paths(params, reference):

@@ -16,6 +16,7 @@ from model.simulation.agents import (
     LargeFirms,
     VentureCapital,
 )
+from model.simulation.allocator import keep_freed_memory
 from model.simulation.breakdowns import reporters_for
 from model.simulation.founding import draw_firms, list_largest
 from model.simulation.ledger import Ledger
@@ -53,6 +54,7 @@ class Economy(mesa.Model):
         track_cash_flows: bool = False,
     ) -> None:
         super().__init__(rng=seed)
+        keep_freed_memory()  # reuse a quarter's freed temporaries (model.simulation.allocator)
         self.params = params
         self.seed = seed
         self.quarter = parse_quarter(params.time.start)

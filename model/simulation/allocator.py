@@ -1,0 +1,41 @@
+"""glibc's allocator set for the model's numpy temporaries.
+
+A quarter makes and frees many column-sized temporaries (7 MB each at 1:1). glibc
+maps a block that large straight from the kernel and unmaps it on free until its
+dynamic mmap threshold has risen past it, and it gives the heap's free top back to the
+kernel above a trim threshold; each time, the next temporary's pages are faulted in
+and zeroed again. With the mmap threshold at glibc's own dynamic ceiling (32 MiB)
+and freed memory kept up to 256 MiB, the same blocks are reused: at 1:1, 2019-25,
+page faults fell from about 233,000 to 42,000 and CPU time by about 13% (user +
+system 13.3 s -> 11.6 s), peak memory rose by 26 MiB (832 -> 859 MiB).
+
+The settings are process-wide and change nothing the model computes (where a block
+lives never reaches a number). On a C library without glibc's `mallopt` (macOS,
+Windows, musl answers 0) nothing is changed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from functools import cache
+
+M_TRIM_THRESHOLD = -1  # glibc's malloc.h
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 32 * 2**20  # glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit
+TRIM_THRESHOLD = 256 * 2**20
+
+
+@cache
+def keep_freed_memory() -> bool:
+    """Set glibc's mmap and trim thresholds for this process, once; whether it took."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
+        mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
