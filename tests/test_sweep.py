@@ -146,18 +146,6 @@ def test_an_existing_dask_scheduler_gives_identical_parquet_content(
     pd.testing.assert_frame_equal(sorted_results(tmp_path), reference, check_exact=True)
 
 
-def test_local_workers_leave_glibc_to_pick_its_mmap_threshold(monkeypatch) -> None:
-    """Dask's default MALLOC_TRIM_THRESHOLD_=65536 made every 0.2-scale run ~1.8x slower."""
-    from distributed import Client
-
-    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
-    with local_cluster(1) as cluster, Client(cluster) as client:
-        seen = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
-        threads = client.run(lambda: os.environ.get("OMP_NUM_THREADS"))
-    assert list(seen.values()) == [None]
-    assert list(threads.values()) == ["1"]  # Dask's other worker settings are kept
-
-
 def test_every_output_of_every_quarter_is_bit_identical_in_process_and_on_dask(tmp_path):
     experiment_file = tmp_path / "all_outputs.toml"
     experiment_file.write_text(ALL_OUTPUTS_EXPERIMENT, encoding="utf-8")

@@ -21,13 +21,6 @@ SCHEDULER_TIMEOUT = "20s"
 FREE_PORT = 0  # let the operating system pick an unused port
 # The scheduler's HTTP server (health, metrics) always starts: on loopback, a free port.
 HTTP_ADDRESS = f"127.0.0.1:{FREE_PORT}"
-# Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, so that pandas-heavy
-# workers hand freed memory back. Set at all, it stops glibc adapting its mmap threshold:
-# every large numpy temporary of a quarter is then mapped and unmapped again, and a
-# 0.2-scale run took 4.25 s instead of 2.41 s here (system time 1.48 s against 0.20 s,
-# 7x the page faults). Unset (None) for the project's local clusters; workers started
-# by hand for `--scheduler` want `MALLOC_TRIM_THRESHOLD_` unset too (README).
-UNSET_TRIM_THRESHOLD = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 
 def local_cluster(workers: int, **options: Any) -> Any:
@@ -36,7 +29,6 @@ def local_cluster(workers: int, **options: Any) -> Any:
     No dashboard pages (nobody reads them); `options` go to LocalCluster as given.
     Use it as a context manager so the processes stop with the block.
     """
-    import dask
     from distributed import LocalCluster
 
     settings: dict[str, Any] = {
@@ -49,8 +41,7 @@ def local_cluster(workers: int, **options: Any) -> Any:
         "scheduler_kwargs": {"dashboard": False},
         "worker_dashboard_address": None,  # workers' HTTP servers then take free ports
     }
-    with dask.config.set({UNSET_TRIM_THRESHOLD: None}):  # read as the nannies are made
-        return LocalCluster(**(settings | options))
+    return LocalCluster(**(settings | options))
 
 
 @contextmanager
