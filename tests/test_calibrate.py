@@ -220,18 +220,41 @@ def test_refinement_keeps_the_candidate_that_fits_over_fresh_seeds_not_the_neare
     assert refine_run_count(spec) == 6
 
 
-def test_the_check_bar_drops_the_refinement_runs_it_will_not_make() -> None:
-    """The bar counts the refinement's runs up front (they run only with degenerate
-    weights); `retotal` takes them out so a check without them ends at its total."""
+class CountingRuns:
+    """A run counter that records what the pipeline says: runs made, totals told."""
+
+    def __init__(self) -> None:
+        self.runs, self.totals = 0, []
+
+    def __call__(self) -> None:
+        self.runs += 1
+
+    def retotal(self, total: int) -> None:
+        self.totals.append(total)
+
+
+def test_the_pipeline_counts_the_runs_it_makes_and_none_on_a_rerun(tmp_path) -> None:
+    """The check bar's total is the runs made: the refinement's only when the weights
+    are degenerate, and nothing when the check and refinement are already written."""
+    from model.calibration.pipeline import calibrate as pipeline
     from model.calibration.pipeline import check_run_count
     from model.calibration.refine import refine_run_count
-    from model.cli.common import progress_bar
 
-    spec = tiny_spec(refine_candidates=3, refine_seeds=2)
-    planned = check_run_count(spec)
-    with progress_bar("check", planned) as advance:
-        advance.retotal(planned - refine_run_count(spec))
-        for _ in range(planned - refine_run_count(spec)):
-            advance()
-        task = advance.progress.tasks[0]
-        assert task.finished and task.total == planned - 6 == 3 * 1 + 1
+    spec = tiny_spec(
+        generations=1,
+        population_size=10,
+        refine_candidates=2,
+        refine_seeds=1,
+        output=str(tmp_path / "calibrated.toml"),
+        posterior_output=str(tmp_path / "posterior.parquet"),
+    )
+    first, again = CountingRuns(), CountingRuns()
+    sampler = SeededSampler(InProcess(), spec.base_seed)
+    done = pipeline(spec, tmp_path / "out", sampler, "test", on_run=first)
+    assert first.totals == [first.runs]  # told once, and it was right
+    refined = (tmp_path / "out" / "refine.parquet").exists()
+    plain = check_run_count(spec) - refine_run_count(spec)
+    assert first.runs == plain + (refine_run_count(spec) if refined else 0)
+    pipeline(spec, tmp_path / "out", SeededSampler(InProcess(), 5), "test", on_run=again)
+    assert again.runs == 0 and again.totals == [0]
+    assert done.report.exists()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -51,18 +51,30 @@ class Calibrated:
     facts: RunFacts
 
 
+CHECKS = ("predictive.parquet", "final.parquet")  # the check's runs, the point's runs
+
+
+class RunCounter(Protocol):
+    """Called after each run of the check and the refinement; told the real total once
+    it is known (`check_run_count` counts every run that might be needed)."""
+
+    def __call__(self) -> None: ...
+
+    def retotal(self, total: int) -> None: ...
+
+
 def calibrate(
     spec: CalibrationSpec,
     out_dir: Path,
     sampler: SeededSampler,
     command: str,
     write_scenario: bool = True,
-    on_run: Callable[[], None] | None = None,
+    on_run: RunCounter | None = None,
     generations: int | None = None,
 ) -> Calibrated:
     """Run or resume ABC-SMC (up to `generations`, default the spec's), then write the
-    posterior, the check, the report and the calibrated scenario (`on_run` is called
-    after each check run)."""
+    posterior, the check, the report and the calibrated scenario (`on_run` counts the
+    check's and the refinement's runs)."""
     base = spec_base(spec)
     targets = fit_targets(spec)
     history = run_abc(spec, out_dir, sampler, targets, base, generations)
@@ -72,13 +84,15 @@ def calibrate(
     generations_done = finished_generations(history)
     summaries, point = summarise(spec, posterior), point_estimate(posterior, distances, ess)
     model = simulator(spec, base, targets)
-    refined = None
+    refined, refine_runs = None, 0
     if refines(spec, ess):
-        point, refined = _refined(
+        point, refined, refine_runs = _refined(
             spec, out_dir, history.max_t, (posterior, distances), model, sampler, on_run
         )
-    elif hasattr(on_run, "retotal"):  # a progress bar that counted the refinement's runs
-        on_run.retotal(check_run_count(spec) - refine_run_count(spec))
+    if on_run is not None:  # the runs made and to make: none for parts already written
+        checked = _up_to_date(out_dir, "check", _check_key(spec, history.max_t, point), CHECKS)
+        check_runs = 0 if checked else check_run_count(spec) - refine_run_count(spec)
+        on_run.retotal(refine_runs + check_runs)
     predictive = _predictive(
         spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run
     )
@@ -114,10 +128,9 @@ def _predictive(
     on_run: Callable[[], None] | None,
 ) -> pd.DataFrame:
     """The check's runs and the point estimate's (final.parquet), reused if up to date."""
-    path, final = out_dir / "predictive.parquet", out_dir / "final.parquet"
-    key = {"generation": max_t, "draws": spec.check_draws, "seeds": spec.check_seeds}
-    key |= {"scale": spec.check_scale, "point": estimate[1]}
-    if read_state(out_dir).get("check") == key and path.exists() and final.exists():
+    path, final = (out_dir / name for name in CHECKS)
+    key = _check_key(spec, max_t, estimate[1])
+    if _up_to_date(out_dir, "check", key, CHECKS):
         return read_parquet(path)
     posterior, point_values = estimate
     draws = check_draws(spec, posterior)
@@ -129,6 +142,17 @@ def _predictive(
     write_parquet(final, point)
     update_state(out_dir, check=key)
     return runs
+
+
+def _check_key(spec: CalibrationSpec, max_t: int, point: dict[str, float]) -> dict:
+    """What the check's files were made from (the state's "check" entry)."""
+    key = {"generation": max_t, "draws": spec.check_draws, "seeds": spec.check_seeds}
+    return key | {"scale": spec.check_scale, "point": point}
+
+
+def _up_to_date(out_dir: Path, name: str, key: dict, files: tuple[str, ...]) -> bool:
+    """Whether the state's entry `name` is `key` and every one of `files` exists."""
+    return read_state(out_dir).get(name) == key and all((out_dir / f).exists() for f in files)
 
 
 def refines(spec: CalibrationSpec, ess: float) -> bool:
@@ -144,19 +168,21 @@ def _refined(
     model: Simulator,
     sampler: SeededSampler,
     on_run: Callable[[], None] | None,
-) -> tuple[dict[str, float], pd.DataFrame]:
-    """`refine`'s point and candidates, reused from refine.parquet if up to date."""
+) -> tuple[dict[str, float], pd.DataFrame, int]:
+    """`refine`'s point and candidates, reused from refine.parquet if up to date; and
+    the runs it made (0 when reused)."""
     posterior, distances = particles
     path = out_dir / "refine.parquet"
     key = {"generation": max_t, "candidates": spec.refine_candidates}
     key |= {"seeds": spec.refine_seeds, "scale": spec.check_scale}
-    if read_state(out_dir).get("refine") == key and path.exists():
+    if _up_to_date(out_dir, "refine", key, (path.name,)):
         table = read_parquet(path)
-        return posterior.particle(int(table.loc[table["chosen"], "particle"].iloc[0])), table
+        chosen = int(table.loc[table["chosen"], "particle"].iloc[0])
+        return posterior.particle(chosen), table, 0
     point, table = refine(spec, model, posterior, distances, sampler.executor, on_run)
     write_parquet(path, table)
     update_state(out_dir, refine=key)
-    return point, table
+    return point, table, refine_run_count(spec)
 
 
 def check_run_count(spec: CalibrationSpec) -> int:
