@@ -2,10 +2,12 @@
 classroom page's first render (issue 18 asks for <= 3 s).
 
 Serves a one-heading Solara page the way `littlegiants app` serves the classroom
-(`solara run --production`, no banner, no telemetry), opens it three times in Debian's
-chromium (the first in a fresh browser) and prints the seconds until the heading is on
-the screen. Compare with `first_render_s` in runs/screens/timing.json (the browser
-test). Needs the app and dev extras (Playwright) and /usr/bin/chromium.
+(`solara run --production`, its server environment), opens it three times in Debian's
+chromium and prints the seconds until the heading is on the screen. Each page is a
+new browser context, as in the browser test: "cold" is the first page of a fresh
+browser, "warm" a later one (no HTTP cache either way). Compare with `first_render_s`
+in runs/screens/timing.json (the browser test). Needs the app and dev extras
+(Playwright) and /usr/bin/chromium.
 
     python experiments/solara_floor.py
 """
@@ -44,8 +46,9 @@ def serve(app: Path, port: int) -> subprocess.Popen:
     solara = Path(sys.executable).parent / "solara"
     command = [str(solara), "run", str(app), "--port", str(port), "--host", "127.0.0.1"]
     command += ["--production", "--no-open", "--log-level", "warning"]
-    env = os.environ | {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
-    env |= {"SOLARA_THEME_SHOW_BANNER": "false"}
+    from model.cli.classroom import SERVER_ENVIRONMENT
+
+    env = os.environ | SERVER_ENVIRONMENT
     return subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -154,23 +154,34 @@ def visible(page, panel: str) -> bool:
     return page.locator(f".lg-{panel} .lg-vega").get_attribute("data-visible") != "false"
 
 
+DRAWN_IN_VIEW = (
+    "[...document.querySelectorAll('.lg-vega')]"
+    ".every(e => e.dataset.visible !== 'true' || e.dataset.draws)"
+)
+PANELS_BOTTOM = (
+    "Math.ceil(Math.max(...[...document.querySelectorAll('.lg-panel')]"
+    ".map(e => e.getBoundingClientRect().bottom)))"
+)
+EVERY_ROW_DRAWN = (
+    "[...document.querySelectorAll('.lg-vega')].every(e => e.dataset.draws && "
+    "Object.entries(e.lgStore).every(([name, rows]) => !e.hasAttribute('data-rows-' + name)"
+    " || Number(e.getAttribute('data-rows-' + name)) === rows.length))"
+)
+
+
 def draw_everything(page, height: int = 3200) -> None:
-    """A viewport tall enough for every chart (every panel, however long its news and
-    cards have grown), and wait until each has drawn all it holds."""
-    page.set_viewport_size({"width": 1280, "height": height})
-    # The page scrolls inside Solara's layout, not the document: measure the panels.
-    bottom = page.evaluate(
-        "Math.ceil(Math.max(...[...document.querySelectorAll('.lg-panel')]"
-        ".map(e => e.getBoundingClientRect().bottom)))"
-    )
-    if bottom + 50 > height:
-        page.set_viewport_size({"width": 1280, "height": bottom + 50})
-    page.wait_for_function(
-        "[...document.querySelectorAll('.lg-vega')].every(e => "
-        "Object.entries(e.lgStore).every(([name, rows]) => !e.hasAttribute('data-rows-' + name)"
-        " || Number(e.getAttribute('data-rows-' + name)) === rows.length))",
-        timeout=RENDER_TIMEOUT_MS,
-    )
+    """A viewport tall enough for every panel, however long its news and cards have
+    grown (the page scrolls inside Solara's layout, so the panels are measured, again
+    after the charts that came into view have drawn and grown), then wait until every
+    chart has drawn all it holds."""
+    for _ in range(5):
+        page.set_viewport_size({"width": 1280, "height": height})
+        page.wait_for_function(DRAWN_IN_VIEW, timeout=RENDER_TIMEOUT_MS)
+        bottom = page.evaluate(PANELS_BOTTOM) + 50
+        if bottom <= height:
+            break
+        height = bottom
+    page.wait_for_function(EVERY_ROW_DRAWN, timeout=RENDER_TIMEOUT_MS)
 
 
 def reset_at_scale(page, scale: str) -> None:
