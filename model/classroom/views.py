@@ -157,11 +157,7 @@ PAGE_CSS = """
   grid-template-columns: repeat(auto-fill, minmax(470px, 1fr)); align-items: start; }
 .lg-panel { border: 1px solid #ddd; border-radius: 6px; background: white; overflow: hidden;
   contain: content; }
-.lg-vega { min-height: 260px; }
 """
-# The min-height holds a chart's place (every chart is 268-532 px tall once drawn) before
-# it is embedded: without it the charts all start 0 px tall and in view, and every one
-# is embedded before the first screen instead of when it is scrolled to.
 
 
 @solara.component
