@@ -89,12 +89,8 @@ def calibrate(
         point, refined, refine_runs = _refined(
             spec, out_dir, history.max_t, (posterior, distances), model, sampler, on_run
         )
-    if on_run is not None:  # the runs made and to make: none for parts already written
-        checked = _up_to_date(out_dir, "check", _check_key(spec, history.max_t, point), CHECKS)
-        check_runs = 0 if checked else check_run_count(spec) - refine_run_count(spec)
-        on_run.retotal(refine_runs + check_runs)
     predictive = _predictive(
-        spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run
+        spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run, refine_runs
     )
     # Counts and wall times from pyabc's history (every invocation, interrupted ones too);
     # core seconds per evaluation only where this tool recorded them.
@@ -125,12 +121,17 @@ def _predictive(
     estimate: tuple[Posterior, dict[str, float]],
     model: Any,
     sampler: SeededSampler,
-    on_run: Callable[[], None] | None,
+    on_run: RunCounter | None,
+    made: int,
 ) -> pd.DataFrame:
-    """The check's runs and the point estimate's (final.parquet), reused if up to date."""
+    """The check's runs and the point estimate's (final.parquet), reused if up to date;
+    `on_run` is told the total: the `made` runs before it and the check's, if it runs."""
     path, final = (out_dir / name for name in CHECKS)
     key = _check_key(spec, max_t, estimate[1])
-    if _up_to_date(out_dir, "check", key, CHECKS):
+    reused = _up_to_date(out_dir, "check", key, CHECKS)
+    if on_run is not None:
+        on_run.retotal(made + (0 if reused else predictive_run_count(spec)))
+    if reused:
         return read_parquet(path)
     posterior, point_values = estimate
     draws = check_draws(spec, posterior)
@@ -185,7 +186,12 @@ def _refined(
     return point, table, refine_run_count(spec)
 
 
+def predictive_run_count(spec: CalibrationSpec) -> int:
+    """How many runs the predictive check and the point estimate take."""
+    return spec.check_draws * spec.check_seeds + spec.check_seeds
+
+
 def check_run_count(spec: CalibrationSpec) -> int:
-    """How many runs the predictive check and the point estimate take (with the
-    refinement's, which run only if the weights turn out degenerate)."""
-    return spec.check_draws * spec.check_seeds + spec.check_seeds + refine_run_count(spec)
+    """The runs `predictive_run_count` counts, and the refinement's, which run only if
+    the weights turn out degenerate (the total a progress bar starts from)."""
+    return predictive_run_count(spec) + refine_run_count(spec)
