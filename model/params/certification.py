@@ -236,7 +236,7 @@ class NationalRules(Section):
         le=2100,
         unit="year",
         doc="Last batch for which provinces put candidates forward (a quota each, most "
-        "capable first); then firms apply themselves (0: never; 2021 as it was)",
+        "capable first); then firms apply themselves (0: never)",
         source="model/data facts lg_named_by_local_recommendation (batch 1, 2018 notice), "
         "lg_firms_apply_themselves (Jun 2022 Interim Measures)",
     )
