@@ -83,3 +83,18 @@ def test_the_map_network_and_firm_are_sent_only_when_they_change() -> None:
     model.follow_random_firm()
     firm = _sent(sources[2].payload(), sent[2])["firm"]
     assert firm["replace"] and len(firm["columns"]["t"]) == len(track.records) > 0
+
+
+def test_each_browser_widget_is_an_export_of_the_page_module() -> None:
+    """A widget names its module export after its class: a class without an export
+    would leave an empty box in the browser, with no error on the server."""
+    import re
+
+    from model.classroom.stream import COMPONENTS, MODULE, Component, LiveText
+
+    exports = set(re.findall(r"^export const (\w+) = \{", COMPONENTS.read_text(), re.M))
+    classes = {cls.__name__ for cls in Component.__subclasses__()}
+    assert classes == {"PageFeed", "VegaStream", "LiveText"}
+    assert classes <= exports
+    template = LiveText(first_html="<p>now</p>").template
+    assert (template.esm_module, template.esm_export) == (MODULE, "LiveText")

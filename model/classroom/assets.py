@@ -23,7 +23,7 @@ PACKAGES: tuple[tuple[str, str], ...] = (
     ("requirejs", "2.3.6"),
     ("font-awesome", "4.5.0"),
     ("@widgetti/vue-grid-layout", "2.3.13-alpha.2"),
-    # The classroom's own charts (model/classroom/stream.vue): Vega only, the version
+    # The classroom's own charts (model/classroom/widgets.mjs): Vega only, the version
     # vl-convert compiles Altair's Vega-Lite for (the server compiles the specs).
     ("vega", "6.2.0"),
 )

@@ -22,21 +22,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import ipyvue
 import ipyvuetify
 import solara
 import traitlets
 
 from model.classroom.assets import VEGA_VERSIONS
 
-TEMPLATE = Path(__file__).with_name("stream.vue")
-# Each target registers itself in the browser under its key, for the page's feed.
-REGISTER = """
-    mounted() {
-        (window.lgTargets = window.lgTargets || {})[this.key] = this;
-        this.resync();  // what was sent before this view existed never reached it
-    },
-    beforeUnmount() { if (window.lgTargets) delete window.lgTargets[this.key]; },
-"""
+# The page's browser components (VegaStream, LiveText, PageFeed): one ES module, loaded
+# once per page.
+MODULE = "littlegiants-classroom"
+COMPONENTS = Path(__file__).with_name("widgets.mjs")
 _batch = threading.local()  # the messages of one telling of the page, per thread
 _keys = itertools.count(1)  # unique within the server: a browser page holds a few
 
@@ -55,18 +51,34 @@ def deliver(widget: Any, method: str, argument: Any) -> None:
         widget.send({"method": method, "args": [argument]})
 
 
-class PageFeed(ipyvuetify.VuetifyTemplate):
+@cache
+def _components() -> str:
+    return COMPONENTS.read_text(encoding="utf-8")
+
+
+def use_components() -> None:
+    """Send the page's module to this session's browser, once. Declared from inside a
+    session, not at import: the server's ipyvue is Solara's (one module widget per
+    session) only once Solara has started, after the server has drawn a page to warm up."""
+    solara.use_memo(lambda: ipyvue.define_module(MODULE, code=_components()), [])
+
+
+class Component(ipyvuetify.VuetifyTemplate):
+    """A widget drawn by one export of the page's module (its class's name): no
+    template to compile in the browser, for each widget, before the page draws."""
+
+    @traitlets.default("template")
+    def _module_export(self) -> ipyvue.Template:
+        return ipyvue.Template(esm_module=MODULE, esm_export=type(self).__name__)
+
+
+class PageFeed(Component):
     """An invisible widget that carries, in one message, what every chart and text of
     the page is sent after a quarter: a message costs the server a round trip to its
     event loop (about a millisecond here) and the browser a dispatch, so nine a quarter
-    became one."""
+    became one. It also asks for Vega (`versions`) before the first chart needs it."""
 
-    template = traitlets.Unicode(
-        "<template><span style='display: none'></span></template><script>"
-        "module.exports = { methods: { jupyter_feed(items) { const targets = window.lgTargets"
-        " || {}; for (const [key, method, argument] of items) { const target = targets[key];"
-        " if (target) target['jupyter_' + method](argument); } } } };</script>"
-    ).tag(sync=True)
+    versions = traitlets.Dict(VEGA_VERSIONS).tag(sync=True)
 
 
 @contextmanager
@@ -82,10 +94,9 @@ def together(feed: PageFeed) -> Iterator[None]:
         feed.send({"method": "feed", "args": [items]})
 
 
-class VegaStream(ipyvuetify.VuetifyTemplate):
+class VegaStream(Component):
     """A Vega chart whose named data sets stream in from Python."""
 
-    template_file = str(TEMPLATE)
     key = traitlets.Unicode().tag(sync=True)
     spec = traitlets.Dict().tag(sync=True)
     versions = traitlets.Dict(VEGA_VERSIONS).tag(sync=True)
@@ -211,18 +222,16 @@ def StreamChart(model: Any, source: Source, on_pick: Callable[[dict], None] | No
     return element
 
 
-class LiveText(ipyvuetify.VuetifyTemplate):
+class LiveText(Component):
     """A block of text that Python replaces whole (`html`, already escaped), sent as a
     message (through the page's feed after a quarter), not as synchronised state."""
 
-    template = traitlets.Unicode(
-        "<template><div ref='box' :class='css_class' :style='css_style'></div></template>"
-        "<script>module.exports = {" + REGISTER + "methods: { jupyter_html(html) {"
-        " this.$refs.box.innerHTML = html; } } };</script>"
-    ).tag(sync=True)
     key = traitlets.Unicode().tag(sync=True)
     css_class = traitlets.Unicode("").tag(sync=True)
     css_style = traitlets.Unicode("").tag(sync=True)
+    # The text when the widget was made, drawn as soon as its view is: the page's first
+    # screen does not wait for the view to ask for the text and get it back.
+    first_html = traitlets.Unicode("").tag(sync=True)
     html = traitlets.Unicode("")  # what the browser was last sent (kept here, not synced)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -239,11 +248,17 @@ class LiveText(ipyvuetify.VuetifyTemplate):
         self.send({"method": "html", "args": [self.html]})
 
 
+def _under_lock(model: Any, render: Callable[[], str]) -> str:
+    with model.lock:  # the play thread may be recording a quarter
+        return render()
+
+
 @solara.component
 def LiveBlock(model: Any, render: Callable[[], str], css_class: str = "", css_style: str = ""):
     """A block of text whose html is `render()`, replaced whenever the economy tells
     the page (the element is the component's root, so its widget can be found)."""
-    element = LiveText.element(css_class=css_class, css_style=css_style)
+    first = solara.use_memo(lambda: _under_lock(model, render), [model, render])
+    element = LiveText.element(css_class=css_class, css_style=css_style, first_html=first)
 
     def update(widget: LiveText) -> None:
         widget.show(render())

@@ -21,7 +21,7 @@ from model.classroom.levers import RESET_ONLY
 from model.classroom.provinces import province_counts
 from model.classroom.session import ClassroomEconomy
 from model.classroom.sources import FirmSource, NetworkSource, ProvinceSource, chart_source
-from model.classroom.stream import LiveBlock, PageFeed, StreamChart, together
+from model.classroom.stream import LiveBlock, PageFeed, StreamChart, together, use_components
 
 TEXT_STYLE = "font-size: 15px; line-height: 1.35; margin: 4px 0 0 0; color: #333;"
 
@@ -163,7 +163,8 @@ PAGE_CSS = """
 @solara.component
 def Feed(model: ClassroomEconomy) -> Any:
     """The page's feed: after each quarter all panels' updates go to the browser in one
-    message through it."""
+    message through it. It also brings the page its browser components."""
+    use_components()
     element = PageFeed.element()
 
     def attach() -> Any:

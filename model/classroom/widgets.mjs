@@ -1,17 +1,44 @@
-<template>
-    <div class="lg-vega"><div ref="plot"></div></div>
-</template>
-<script>
-/* A Vega chart (compiled from Vega-Lite on the server) embedded once; Python sends each data set's new rows in a message
-   (`jupyter_rows`: name -> {from, columns} or {replace, columns}; after a quarter inside
-   the page's one feed message, which finds this chart by its `key`), which are kept here
-   and inserted into Vega's dataflow (incremental), so a quarter never redraws the whole
-   chart. Messages that arrive while the chart draws are merged into the next drawing,
-   so a busy browser skips frames instead of falling behind, and a chart off the screen
-   draws only when it comes into view. Rows that do not continue
-   what the chart holds (a message missed before this view existed) make it ask Python
-   for every row again (`resync`). A new `spec` re-embeds and re-inserts the kept rows. */
-module.exports = {
+/* The classroom page's own browser components, as one ES module that ipyvue loads once
+   per page (`ipyvue.define_module`, see model/classroom/stream.py). They are written with
+   render functions, not as .vue templates: a template is compiled in the browser for
+   every widget that uses it (the page has ten), which cost the first render more than
+   drawing its charts. Each export is a component's options; ipyvue adds the widget's
+   synchronised traits as data and its `vue_` methods as methods. */
+import { h } from "vue";
+
+/* Vega from the page's own files, requested once per page: the feed asks for it as
+   soon as the page mounts, so it downloads and compiles while the other widgets are
+   drawn, and every chart waits for the same promise. */
+let vegaLoading = null;
+function loadVega(versions) {
+    if (!vegaLoading) {
+        const cdn = (window.solara && window.solara.cdn) || "./_solara/cdn";
+        const paths = { "vega": `${cdn}/vega@${versions.vega}/build/vega.min` };
+        vegaLoading = new Promise((resolve, reject) => {
+            window.require.config({ paths });
+            window.require(["vega"], (vega) => resolve(vega), (error) => {
+                vegaLoading = null;  // a later chart tries again
+                reject(error);
+            });
+        });
+    }
+    return vegaLoading;
+}
+
+/* VegaStream: a Vega chart (compiled from Vega-Lite on the server) embedded once.
+   Python sends each data set's new rows in a message (`jupyter_rows`: name ->
+   {from, columns} or {replace, columns}; after a quarter inside the page's one feed
+   message, which finds this chart by its `key`), which are kept here and inserted into
+   Vega's dataflow (incremental), so a quarter never redraws the whole chart. Messages
+   that arrive while the chart draws are merged into the next drawing, so a busy
+   browser skips frames instead of falling behind, and a chart off the screen draws
+   only when it comes into view. Rows that do not continue what the chart holds (a
+   message missed before this view existed) make it ask Python for every row again
+   (`resync`). A new `spec` re-embeds and re-inserts the kept rows. */
+export const VegaStream = {
+    render() {
+        return h("div", { class: "lg-vega" }, [h("div", { ref: "plot" })]);
+    },
     created() {
         this.store = {};      // name -> every row received (objects, as Vega takes them)
         this.pending = {};    // name -> {replace, rows} not yet in the view
@@ -89,7 +116,7 @@ module.exports = {
             this.enqueue(() => { this.scheduled = false; return this.draw(); });
         },
         async embed() {
-            const vega = await this.loadVega();
+            const vega = await loadVega(this.versions);
             if (this.view) this.view.finalize();
             const runtime = vega.parse(JSON.parse(JSON.stringify(this.spec)));
             // Vega's own tooltips: the canvas's title, no tooltip library to load.
@@ -131,14 +158,48 @@ module.exports = {
             const spent = Number(this.$el.dataset.drawMs || 0) + performance.now() - started;
             this.$el.dataset.drawMs = spent.toFixed(1);
         },
-        loadVega() {
-            const cdn = (window.solara && window.solara.cdn) || "./_solara/cdn";
-            const paths = { "vega": `${cdn}/vega@${this.versions.vega}/build/vega.min` };
-            return new Promise((resolve, reject) => {
-                window.require.config({ paths });
-                window.require(["vega"], (vega) => resolve(vega), reject);
-            });
+    },
+};
+
+/* LiveText: a block of text whose html Python replaces whole (`jupyter_html`); it
+   registers under its key for the page's feed, draws the text it was made with and
+   asks for the latest when mounted. */
+export const LiveText = {
+    render() {
+        return h("div", { ref: "box", class: this.css_class, style: this.css_style });
+    },
+    mounted() {
+        (window.lgTargets = window.lgTargets || {})[this.key] = this;
+        this.$refs.box.innerHTML = this.first_html;  // drawn now, replaced when newer comes
+        this.resync();  // what was sent before this view existed never reached it
+    },
+    beforeUnmount() {
+        if (window.lgTargets) delete window.lgTargets[this.key];
+    },
+    methods: {
+        jupyter_html(html) {
+            this.$refs.box.innerHTML = html;
         },
     },
 };
-</script>
+
+/* PageFeed: invisible; hands each item of the page's one message after a quarter
+   ([key, method, argument]) to the chart or text registered under that key, and asks
+   for Vega as soon as the page mounts. */
+export const PageFeed = {
+    created() {
+        loadVega(this.versions).catch((e) => console.error("lg-vega", e));
+    },
+    render() {
+        return h("span", { style: "display: none" });
+    },
+    methods: {
+        jupyter_feed(items) {
+            const targets = window.lgTargets || {};
+            for (const [key, method, argument] of items) {
+                const target = targets[key];
+                if (target) target["jupyter_" + method](argument);
+            }
+        },
+    },
+};
