@@ -146,6 +146,8 @@ def test_page_renders_its_panels_without_a_browser() -> None:
     _box, rc = solara.render(Page(), handle_error=False)
     texts = [w.html for w in rc.find(LiveText).widgets]
     assert any("Now: 2019Q1 (not started)" in t for t in texts)
+    # Each text is drawn from the state its widget was made with, then kept by messages.
+    assert [w.first_html for w in rc.find(LiveText).widgets] == texts
     charts = rc.find(VegaStream).widgets
     assert len(charts) == 7  # six charts and the province map
     network = next(w for w in charts if "nodes" in w.datasets)
@@ -186,3 +188,18 @@ def test_the_scenario_picker_offers_the_policy_scenarios_baseline_first() -> Non
     choices = MODEL_PARAMS["scenario_name"]["values"]
     assert choices[0] == "baseline" and "no_restrictions" in choices
     assert "calibrated" not in choices  # fitted parameters, not a question for a class
+
+
+def test_each_page_brings_its_browser_components(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The widgets are drawn by the page's ES module: a page that did not declare it
+    would show empty boxes, with no error on the server."""
+    import ipyvue
+    import solara
+
+    from model.classroom.stream import COMPONENTS, MODULE
+
+    declared = []
+    monkeypatch.setattr(ipyvue, "define_module", lambda *a, **k: declared.append(a))
+    _box, rc = solara.render(Page(), handle_error=False)
+    rc.close()
+    assert declared == [(MODULE, COMPONENTS)]

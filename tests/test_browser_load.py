@@ -23,7 +23,6 @@ from browser import (
     RENDER_TIMEOUT_MS,
     SCREENS,
     cpu_seconds,
-    expect_text,
     load_average,
     memory_kib,
     process_tree,
@@ -98,6 +97,8 @@ def move_slider(page, label: str, key: str) -> None:
 def open_pages(browser, url: str) -> tuple[list, list[float]]:
     """Ten pages, each in its own browser context (a student's browser), opened one
     after the other and stepped once; returns them with their first-render seconds."""
+    from playwright.sync_api import expect
+
     pages, renders = [], []
     for _ in range(PAGES):
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -106,7 +107,7 @@ def open_pages(browser, url: str) -> tuple[list, list[float]]:
         page.wait_for_selector(".lg-network .lg-vega canvas", timeout=RENDER_TIMEOUT_MS)
         renders.append(round(time.perf_counter() - started, 2))
         page.get_by_role("button", name="Step").click()
-        expect_text(page, "Now: 2019Q1")
+        expect(page.locator(".lg-now h2")).to_have_text("Now: 2019Q1")
         pages.append(page)
     return pages, renders
 

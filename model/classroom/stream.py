@@ -51,16 +51,11 @@ def deliver(widget: Any, method: str, argument: Any) -> None:
         widget.send({"method": method, "args": [argument]})
 
 
-@cache
-def _components() -> str:
-    return COMPONENTS.read_text(encoding="utf-8")
-
-
 def use_components() -> None:
     """Send the page's module to this session's browser, once. Declared from inside a
     session, not at import: the server's ipyvue is Solara's (one module widget per
     session) only once Solara has started, after the server has drawn a page to warm up."""
-    solara.use_memo(lambda: ipyvue.define_module(MODULE, code=_components()), [])
+    solara.use_memo(lambda: ipyvue.define_module(MODULE, COMPONENTS), [])
 
 
 class Component(ipyvuetify.VuetifyTemplate):
@@ -244,8 +239,10 @@ class LiveText(Component):
             deliver(self, "html", html)
 
     def vue_resync(self, _: Any = None) -> None:
-        """Called by a new view in the browser: send it the text."""
-        self.send({"method": "html", "args": [self.html]})
+        """Called by a new view in the browser: send it the text, unless the text it
+        was made with is still the latest."""
+        if self.html != self.first_html:
+            self.send({"method": "html", "args": [self.html]})
 
 
 def _under_lock(model: Any, render: Callable[[], str]) -> str:
@@ -257,7 +254,8 @@ def _under_lock(model: Any, render: Callable[[], str]) -> str:
 def LiveBlock(model: Any, render: Callable[[], str], css_class: str = "", css_style: str = ""):
     """A block of text whose html is `render()`, replaced whenever the economy tells
     the page (the element is the component's root, so its widget can be found)."""
-    first = solara.use_memo(lambda: _under_lock(model, render), [model, render])
+    # Once per economy: later texts reach a drawn view as messages.
+    first = solara.use_memo(lambda: _under_lock(model, render), [model])
     element = LiveText.element(css_class=css_class, css_style=css_style, first_html=first)
 
     def update(widget: LiveText) -> None:

@@ -17,7 +17,8 @@ function loadVega(versions) {
         vegaLoading = new Promise((resolve, reject) => {
             window.require.config({ paths });
             window.require(["vega"], (vega) => resolve(vega), (error) => {
-                vegaLoading = null;  // a later chart tries again
+                vegaLoading = null;  // a later chart tries again, with a fresh request
+                window.require.undef("vega");
                 reject(error);
             });
         });

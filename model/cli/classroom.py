@@ -10,6 +10,7 @@ import importlib.util
 import os
 import socket
 import sys
+import warnings
 from typing import Annotated
 
 import typer
@@ -94,6 +95,9 @@ def serve_app(
     console.print(f"[green]littlegiants classroom page:[/] http://{host}:{port}  (Ctrl+C stops it)")
     from solara.__main__ import cli as solara_cli
 
+    # Solara warns at every page that a plain-http session cookie falls back to
+    # samesite=lax: true on a classroom's local network and nothing a teacher can act on.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     arguments = ["run", "model.classroom.page", "--host", host, "--port", str(port)]
     arguments += ["--production", "--no-open", "--log-level", "warning"]
     try:
