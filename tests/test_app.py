@@ -141,13 +141,18 @@ def test_firm_card_history_matches_the_population(stepped: ClassroomEconomy) -> 
 def test_page_renders_its_panels_without_a_browser() -> None:
     import solara
 
-    from model.classroom.stream import LiveText, VegaStream
+    from model.classroom.stream import LiveText, PageFeed, VegaStream
+    from model.classroom.views import FIRST_SCREEN_PANELS
 
     _box, rc = solara.render(Page(), handle_error=False)
     texts = [w.html for w in rc.find(LiveText).widgets]
     assert any("Now: 2019Q1 (not started)" in t for t in texts)
     # Each text is drawn from the state its widget was made with, then kept by messages.
     assert [w.first_html for w in rc.find(LiveText).widgets] == texts
+    # The first screen first: the two charts at the top; the rest once the browser
+    # says it has drawn them.
+    assert len(rc.find(VegaStream).widgets) == FIRST_SCREEN_PANELS == 2
+    rc.find(PageFeed).widget.vue_first_screen()
     charts = rc.find(VegaStream).widgets
     assert len(charts) == 7  # six charts and the province map
     network = next(w for w in charts if "nodes" in w.datasets)

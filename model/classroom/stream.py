@@ -74,6 +74,12 @@ class PageFeed(Component):
     became one. It also asks for Vega (`versions`) before the first chart needs it."""
 
     versions = traitlets.Dict(VEGA_VERSIONS).tag(sync=True)
+    on_first_screen = traitlets.Callable(None, allow_none=True)
+
+    def vue_first_screen(self, _: Any = None) -> None:
+        """Called by the browser once the page's first chart has drawn."""
+        if self.on_first_screen is not None:
+            self.on_first_screen()
 
 
 @contextmanager

@@ -9,6 +9,7 @@ the browser once per run (their spec is memoised) and then only receive new rows
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from html import escape
 from typing import Any
@@ -151,6 +152,7 @@ def FirmCard(model: ClassroomEconomy) -> None:
 
 
 PANELS = ("little_giants", "supply", "network", "map", "innovation", "finance", "firm")
+FIRST_SCREEN_PANELS = 2  # beside the Now panel: what a laptop shows before scrolling
 # Two columns on a wide screen, one on a narrow one; panels never overlap.
 PAGE_CSS = """
 .lg-dashboard { display: grid; gap: 12px; padding: 4px;
@@ -161,11 +163,12 @@ PAGE_CSS = """
 
 
 @solara.component
-def Feed(model: ClassroomEconomy) -> Any:
+def Feed(model: ClassroomEconomy, on_first_screen: Callable[[], None]) -> Any:
     """The page's feed: after each quarter all panels' updates go to the browser in one
-    message through it. It also brings the page its browser components."""
+    message through it. It also brings the page its browser components, and says when
+    the browser has drawn the first screen."""
     use_components()
-    element = PageFeed.element()
+    element = PageFeed.element(on_first_screen=on_first_screen)
 
     def attach() -> Any:
         feed = solara.get_widget(element)
@@ -183,13 +186,16 @@ def Feed(model: ClassroomEconomy) -> Any:
 @solara.component
 def Dashboard(model: ClassroomEconomy, requested: dict) -> None:
     """All panels of the page in a grid. The grid is drawn once per run: after each
-    quarter only the charts' data and the text panels are updated."""
+    quarter only the charts' data and the text panels are updated. A new page gets the
+    panels at the top first and the rest once the browser has drawn them: the panels
+    below the fold cost the first screen about 0.4 s (issue 18)."""
     special = {"network": NetworkPanel, "map": MapPanel, "firm": FirmCard}
-    Feed(model)
+    whole = solara.use_reactive(False)
+    Feed(model, lambda: whole.set(True))
     with solara.Div(classes=["lg-dashboard"]):
         with solara.Div(classes=["lg-panel"]):
             NowPanel(model, requested)
-        for name in PANELS:
+        for name in PANELS if whole.value else PANELS[:FIRST_SCREEN_PANELS]:
             with solara.Div(classes=["lg-panel"]):
                 if name in special:
                     special[name](model)

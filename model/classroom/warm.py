@@ -12,7 +12,7 @@ import time
 
 from model.classroom.firm import FirmTrack
 from model.classroom.sources import FirmSource, NetworkSource, ProvinceSource, chart_source
-from model.classroom.stream import Source, rows_to_send
+from model.classroom.stream import PageFeed, Source, rows_to_send
 
 WARM_SCALE = 0.002  # a tiny economy: the code paths, not the numbers, are being warmed
 WARM_QUARTERS = 2
@@ -29,6 +29,7 @@ def warm_up() -> float:
 
     started = time.perf_counter()
     _box, context = solara.render(Page(), handle_error=False)
+    context.find(PageFeed).widget.vue_first_screen()  # as a browser would: the whole page
     context.close()
     economy = ClassroomEconomy(scale=WARM_SCALE)
     sources: list[Source] = [

@@ -10,6 +10,7 @@ import { h } from "vue";
    soon as the page mounts, so it downloads and compiles while the other widgets are
    drawn, and every chart waits for the same promise. */
 let vegaLoading = null;
+const FIRST_SCREEN_MS = 3000;  // the panels below the fold come after this at the latest
 function loadVega(versions) {
     if (!vegaLoading) {
         const cdn = (window.solara && window.solara.cdn) || "./_solara/cdn";
@@ -156,6 +157,7 @@ export const VegaStream = {
             this.$el.dataset.rows = String(total);
             // Drawings and the milliseconds they took, for the browser test's report.
             this.$el.dataset.draws = String(Number(this.$el.dataset.draws || 0) + 1);
+            if (window.lgFirstDraw) window.lgFirstDraw();
             const spent = Number(this.$el.dataset.drawMs || 0) + performance.now() - started;
             this.$el.dataset.drawMs = spent.toFixed(1);
         },
@@ -191,10 +193,25 @@ export const PageFeed = {
     created() {
         loadVega(this.versions).catch((e) => console.error("lg-vega", e));
     },
+    mounted() {
+        // The first screen is drawn when its first chart is: then Python is told, and
+        // sends the panels below the fold (or after FIRST_SCREEN_MS, whichever first).
+        window.lgFirstDraw = () => this.announce();
+        this.timer = setTimeout(() => this.announce(), FIRST_SCREEN_MS);
+    },
+    beforeUnmount() {
+        clearTimeout(this.timer);
+    },
     render() {
         return h("span", { style: "display: none" });
     },
     methods: {
+        announce() {
+            if (this.announced) return;
+            this.announced = true;
+            clearTimeout(this.timer);
+            this.first_screen();
+        },
         jupyter_feed(items) {
             const targets = window.lgTargets || {};
             for (const [key, method, argument] of items) {
