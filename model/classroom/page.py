@@ -16,6 +16,7 @@ from mesa.visualization.user_param import Slider
 from mesa.visualization.utils import force_update
 
 from model.calendar import parse_quarter, quarter_label
+from model.classroom import spare
 from model.classroom.levers import AS_IN_SCENARIO, DEFAULT_SCALE, NEVER, RESET_ONLY, Settings
 from model.classroom.session import TITLE, ClassroomEconomy
 from model.classroom.views import PAGE_CSS, Dashboard
@@ -90,7 +91,7 @@ def live_changes(model: ClassroomEconomy, requested: dict) -> dict:
 @solara.component
 def Page() -> None:
     """One economy per browser session: Mesa's controls, the inputs and the panels."""
-    initial = solara.use_memo(ClassroomEconomy, dependencies=[])
+    initial = solara.use_memo(spare.take, dependencies=[])  # built ahead if it could be
     # Reactives of our own, handed to Mesa's controls: RESET puts the new economy in
     # `model`, and `requested` holds the inputs' values, so a moved slider reaches the
     # running economy and the panels always draw the economy the controls step.

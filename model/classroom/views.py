@@ -16,6 +16,7 @@ from typing import Any
 
 import solara
 
+from model.classroom import spare
 from model.classroom.captions import CAPTIONS, HOW_TO, NO_PROVINCES
 from model.classroom.firm import FirmTrack, firm_facts
 from model.classroom.levers import RESET_ONLY
@@ -191,7 +192,12 @@ def Dashboard(model: ClassroomEconomy, requested: dict) -> None:
     below the fold cost the first screen about 0.4 s (issue 18)."""
     special = {"network": NetworkPanel, "map": MapPanel, "firm": FirmCard}
     whole = solara.use_reactive(False)
-    Feed(model, lambda: whole.set(True))
+
+    def first_screen_drawn() -> None:
+        whole.set(True)
+        spare.refill()  # the next page's economy, now that this page has drawn
+
+    Feed(model, first_screen_drawn)
     with solara.Div(classes=["lg-dashboard"]):
         with solara.Div(classes=["lg-panel"]):
             NowPanel(model, requested)
