@@ -35,6 +35,13 @@ SCREENS = Path(__file__).resolve().parents[1] / "runs" / "screens"
 START_TIMEOUT_S = 120
 RENDER_TIMEOUT_MS = 120_000  # generous: on a busy 2-core machine a redraw can take seconds
 QUARTERS = 28  # 2019Q1 to 2025Q4
+# A page's first screen is drawn: the Now panel and every chart in view (the little
+# giants' at least).
+FIRST_SCREEN = (
+    "document.querySelector('.lg-now h2') && "
+    "[...document.querySelectorAll('.lg-vega')].filter(e => e.dataset.visible === 'true')"
+    ".every(e => e.dataset.draws) && document.querySelector('.lg-little_giants [data-draws]')"
+)
 HAS_CHROMIUM = pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK), reason=f"no chromium at {CHROMIUM}"
 )

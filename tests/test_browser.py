@@ -22,6 +22,7 @@ import pytest
 from browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    FIRST_SCREEN,
     HAS_CHROMIUM,
     LAST_QUARTER_ROWS,
     QUARTERS,
@@ -53,11 +54,6 @@ CONTROLS = [
     "Scale (share of firms simulated)",
 ]
 PLAYS = 2  # per scale: timings on a shared machine vary, so each is taken twice
-FIRST_SCREEN = (
-    "document.querySelector('.lg-now h2') && "
-    "[...document.querySelectorAll('.lg-vega')].filter(e => e.dataset.visible === 'true')"
-    ".every(e => e.dataset.draws) && document.querySelector('.lg-little_giants [data-draws]')"
-)
 
 pytestmark = [pytest.mark.slow, HAS_CHROMIUM]
 
