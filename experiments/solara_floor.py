@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,12 +33,6 @@ def Page():
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update"]
 READY = "document.querySelector('.lg-now') && document.querySelector('.lg-now').innerText"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def serve(app: Path, port: int) -> subprocess.Popen:
@@ -73,7 +66,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = Path(folder) / "floor.py"
         app.write_text(PAGE)
-        port = free_port()
+        from model.cli.classroom import free_port
+
+        port = free_port("127.0.0.1")
         server = serve(app, port)
         try:
             url = f"http://127.0.0.1:{port}/"

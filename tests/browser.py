@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -47,13 +46,6 @@ HAS_CHROMIUM = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on at 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -72,10 +64,10 @@ def _wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None
 def serve_app(log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     """`littlegiants app` (the installed command) in its own process group, stopped with
     the whole group; yields its address and process once it answers."""
-    from model.cli.classroom import ensure_assets
+    from model.cli.classroom import ensure_assets, free_port
 
     ensure_assets()  # the page's browser files, fetched once if the machine lacks them
-    port = free_port()
+    port = free_port("127.0.0.1")
     command = [str(Path(sys.executable).parent / "littlegiants"), "app", "--port", str(port)]
     with log.open("w") as out:
         server = subprocess.Popen(

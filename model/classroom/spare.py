@@ -16,6 +16,7 @@ from model.classroom.session import ClassroomEconomy
 
 _lock = threading.Lock()
 _spare: list[ClassroomEconomy] = []  # at most one
+_building = threading.Event()  # a builder is at work: pages drawn together start one
 
 
 def take() -> ClassroomEconomy:
@@ -27,15 +28,18 @@ def take() -> ClassroomEconomy:
 
 
 def refill() -> None:
-    """Build a spare in the background, unless one is waiting."""
+    """Build a spare in the background, unless one is waiting or being built."""
     with _lock:
-        if _spare:
+        if _spare or _building.is_set():
             return
+        _building.set()
     threading.Thread(target=_build, name="spare-economy", daemon=True).start()
 
 
 def _build() -> None:
-    economy = ClassroomEconomy()
-    with _lock:
-        if not _spare:
+    try:
+        economy = ClassroomEconomy()
+        with _lock:
             _spare.append(economy)
+    finally:
+        _building.clear()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 
-from model.classroom import spare
 from model.classroom.firm import FirmTrack
 from model.classroom.sources import FirmSource, NetworkSource, ProvinceSource, chart_source
 from model.classroom.stream import PageFeed, Source, rows_to_send
@@ -30,7 +29,8 @@ def warm_up() -> float:
 
     started = time.perf_counter()
     _box, context = solara.render(Page(), handle_error=False)
-    context.find(PageFeed).widget.vue_first_screen()  # as a browser would: the whole page
+    # As a browser would: the whole page, and the first page's economy built ahead.
+    context.find(PageFeed).widget.vue_first_screen()
     context.close()
     economy = ClassroomEconomy(scale=WARM_SCALE)
     sources: list[Source] = [
@@ -46,5 +46,4 @@ def warm_up() -> float:
             payload = source.payload()
             generation = {k: str(v) for k, v in payload.generation.items()}
             rows_to_send(payload.datasets, generation, done)
-    spare.refill()  # the first page's economy
     return time.perf_counter() - started
