@@ -253,6 +253,54 @@ def test_provinces_put_forward_their_most_capable_applicants_until_firms_apply_t
     assert (pop.status[rows] == NATIONAL).all()
 
 
+def test_without_a_tilt_every_qualifying_firm_applies_alike():
+    chance, capability = np.array([0.2, 0.5, 0.9]), np.array([0.1, 0.5, 0.9])
+    assert certification.strongest_first(chance, capability, 0.0) is chance
+
+
+def test_a_tilt_raises_the_chance_of_stronger_firms_and_lowers_the_weaker():
+    capability = np.array([0.2, 0.4, 0.6, 0.8, 1.0])
+    chance = certification.strongest_first(np.full(5, 0.3), capability, 1.5)
+    assert (np.diff(chance) > 0).all() and ((chance > 0) & (chance < 1)).all()
+    assert chance[2] == pytest.approx(0.3)  # the firm at the mean keeps the common chance
+    # odds p / (1 - p) x exp(tilt x z_i)
+    z = (capability - capability.mean()) / capability.std()
+    assert chance / (1 - chance) == pytest.approx(0.3 / 0.7 * np.exp(1.5 * z))
+    ends = certification.strongest_first(np.array([0.0, 1.0, 0.0, 1.0, 1.0]), capability, 1.5)
+    assert list(ends) == [0.0, 1.0, 0.0, 1.0, 1.0]  # nobody and everybody stay as they are
+
+
+@pytest.mark.parametrize("tilt", [0.0, 2.0])
+def test_the_strongest_qualifying_firms_apply_first_with_a_tilt(make_economy, national_firm, tilt):
+    aware_share = {
+        "certification.national.approval": 1.0,
+        "certification.national.awareness.initial": 0.25,
+        "certification.national.awareness.external": 0.0,
+        "certification.national.awareness.imitation": 0.0,
+        "certification.application.cost_myuan": 1e-6,
+        "certification.national.recommended_until": 0,
+        "certification.application.capability_tilt": tilt,
+    }
+    economy = make_economy(scale=0.002, seed=3, **aware_share)
+    pop, nat = economy.population, economy.params.certification.national
+    year = 2022
+    pop.status = np.where(pop.alive, NONE, DEAD)  # nobody else on any list
+    rows = np.arange(400)
+    for column, value in national_firm(nat, year).items():
+        getattr(pop, column)[rows] = value
+    pop.status[rows] = PROVINCIAL
+    pop.capability[rows] = np.linspace(0.5, 1.0, len(rows))
+    certification.close_national_call(economy)
+    certification.national_batch(economy, year)
+    certified = pop.capability[rows][pop.status[rows] == NATIONAL]
+    assert 60 <= len(certified) <= 160  # a quarter apply untilted, more with a tilt (p < 0.5)
+    if tilt:
+        # mean capability of the qualifiers 0.75; the tilted applicants are far stronger
+        assert certified.mean() > 0.85
+    else:
+        assert certified.mean() == pytest.approx(0.75, abs=0.03)
+
+
 def test_a_call_closing_after_its_batch_is_refused():
     with pytest.raises(ValueError, match="call_quarter 4 is after batch_quarter 3"):
         NationalRules(call_quarter=4, batch_quarter=3)

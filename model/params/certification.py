@@ -302,6 +302,18 @@ class ApplicationParams(Section):
         unit="log points",
         doc="Dispersion of the application cost across firms",
     )
+    capability_tilt: float = param(
+        0.0,
+        ge=0,
+        le=5,
+        unit="log odds per s.d.",
+        doc="How much sooner the stronger qualifying firms apply: a firm one standard "
+        "deviation of capability above this year's qualifying firms' mean has exp(tilt) "
+        "times the odds of applying (provinces recruit the surest candidates first; 0: "
+        "every qualifying firm alike)",
+        source="provincial cultivation pools recruit the most promising firms first; "
+        "size estimated by calibration",
+    )
     innovative_value_myuan: float = param(
         0.1, ge=0, le=1e3, unit="M yuan", doc="Value of the innovative-SME title to the firm"
     )

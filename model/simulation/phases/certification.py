@@ -108,7 +108,11 @@ def screen(
     on_list = int((pop.status >= level).sum())
     gov.certified_share[name] = on_list / max(on_list + len(qualifying), 1)
     willing = gov.update_awareness(name) * worth_applying(model, level)
-    chance = willing[pop.province[qualifying]]
+    chance = strongest_first(
+        willing[pop.province[qualifying]],
+        pop.capability[qualifying],
+        model.params.certification.application.capability_tilt,
+    )
     applies = qualifying[model.rng.random(len(qualifying)) < chance]
     if recommended:
         applies = recommend(model, applies, below)
@@ -117,6 +121,22 @@ def screen(
     if level == NATIONAL:
         gov.counts["national_applicants"] += len(applies)
     return rows
+
+
+def strongest_first(chance: np.ndarray, capability: np.ndarray, tilt: float) -> np.ndarray:
+    """Each qualifying firm's chance of applying this year when the strongest are reached
+    first (provinces recruit the candidates that look surest to pass, and those firms
+    expect the most from applying): its odds are the common odds p / (1 - p) times
+    exp(tilt x z_i), z_i its capability in standard deviations from this year's
+    qualifying firms' mean. The firm at the mean keeps p; p = 0 and p = 1 stay; tilt 0
+    leaves every chance at p."""
+    if tilt == 0.0 or len(capability) < 2:
+        return chance
+    spread = capability.std()
+    z = (capability - capability.mean()) / spread if spread > 0 else np.zeros(len(capability))
+    with np.errstate(divide="ignore"):  # a chance of 1 has infinite odds: it stays 1
+        log_odds = np.log(chance) - np.log1p(-chance) + tilt * z
+    return 1.0 / (1.0 + np.exp(-log_odds))
 
 
 def recommend(model: Economy, applies: np.ndarray, call: np.ndarray) -> np.ndarray:
