@@ -34,7 +34,8 @@ phase by phase as `Economy.step`:
 - certification: the Q1 count of firms meeting the national tests, application
   plans and R&D budgeting, screenings with Bass awareness and the expected
   benefit against the lognormal application cost (awards by province, programme
-  awards, the title's value), reviews (with the review growth margin), local
+  awards, the title's value), the stronger qualifying firms applying first
+  (capability tilt), reviews (with the review growth margin), local
   awards, the central programmes' batches, the initial provincial lists;
 - demography (exit hazards, entry) and the year-end accounts.
 

@@ -231,7 +231,12 @@ class Government:
         self.awareness[name] = min(1.0, a + min(1.0, pull) * (1.0 - a))
         worth = self.worth_applying(level)
         chance = self.awareness[name]
-        applicants = [f for f in qualifying if m.random.random() < chance * worth[f.province]]
+        odds_factor = self.strongest_first(qualifying)
+        applicants = [
+            f
+            for f, factor in zip(qualifying, odds_factor, strict=True)
+            if m.random.random() < tilted(chance * worth[f.province], factor)
+        ]
         if level == NATIONAL and m.year <= self.rules.national.recommended_until:
             pool = [f for f in m.firms if f.status == PROVINCIAL and f in call]
             applicants = self.recommend(applicants, pool)
@@ -243,6 +248,18 @@ class Government:
                 firm.status = level
                 listed.append(firm)
         return listed
+
+    def strongest_first(self, qualifying: list[Sme]) -> list[float]:
+        """Each qualifying firm's odds factor exp(tilt x z), z its capability in standard
+        deviations from the qualifying firms' mean: the strongest apply first."""
+        tilt = self.rules.application.capability_tilt
+        if tilt == 0.0 or len(qualifying) < 2:
+            return [1.0] * len(qualifying)
+        mean = sum(f.capability for f in qualifying) / len(qualifying)
+        spread = math.sqrt(sum((f.capability - mean) ** 2 for f in qualifying) / len(qualifying))
+        if spread == 0:
+            return [1.0] * len(qualifying)
+        return [math.exp(tilt * (f.capability - mean) / spread) for f in qualifying]
 
     def recommend(self, applicants: list[Sme], pool: list[Sme]) -> list[Sme]:
         """Each province puts forward at most round(recommendation_share x its provincial
@@ -307,3 +324,11 @@ class Government:
         """The national call closes: provincial specialized SMEs listed by now may apply
         to this year's batch."""
         self.national_call = {f for f in self.model.firms if f.status == PROVINCIAL}
+
+
+def tilted(chance: float, odds_factor: float) -> float:
+    """A chance whose odds are multiplied by `odds_factor` (0 and 1 stay)."""
+    if chance <= 0.0 or chance >= 1.0:
+        return chance
+    odds = chance / (1.0 - chance) * odds_factor
+    return odds / (1.0 + odds)
