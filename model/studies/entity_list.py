@@ -3,8 +3,10 @@
 One run records every SME's invention-patent applications each quarter (by firm id)
 and, in the quarter before each listing, the covariates used for matching. Each SME
 listed in quarter q is matched to the `CONTROLS` nearest never-listed SMEs of its
-field that were operating then, on capability, log own-market size, log knowledge
-stock and patent applications over the four quarters before q (standardised). The result is, per
+field and certification level (none, innovative, provincial or national: the title
+changes customers, credit and investors) that were operating then, on capability,
+log own-market size, log knowledge stock and patent applications over the four
+quarters before q (standardised). The result is, per
 treated firm, its applications and its controls' mean at each quarter relative to
 listing: the raw material of the event-study chart and the effect.
 """
@@ -32,6 +34,7 @@ class Snapshot:
 
     firm_id: np.ndarray
     sector: np.ndarray
+    status: np.ndarray  # certification level: matched exactly, like the field
     covariates: np.ndarray  # (firms, 4): capability, log size, log knowledge, applications
 
 
@@ -56,7 +59,7 @@ def _snapshot(economy: Economy, filed: np.ndarray, t: int) -> Snapshot:
             recent,
         ]
     )
-    return Snapshot(ids, pop.sector[alive].copy(), covariates)
+    return Snapshot(ids, pop.sector[alive].copy(), pop.status[alive].copy(), covariates)
 
 
 def record(params: Params, seed: int) -> tuple[np.ndarray, list[str], dict, np.ndarray]:
@@ -90,9 +93,11 @@ def record(params: Params, seed: int) -> tuple[np.ndarray, list[str], dict, np.n
     return filed, labels, snapshots, listed
 
 
-def _nearest(snapshot: Snapshot, sector: int, row: np.ndarray, excluded: set) -> np.ndarray:
-    """Firm ids of the CONTROLS nearest candidates of one field (standardised distance)."""
-    mine = snapshot.sector == sector
+def _nearest(snapshot: Snapshot, i: int, excluded: set) -> np.ndarray:
+    """Firm ids of the CONTROLS nearest candidates of firm i's field and certification
+    level (standardised distance)."""
+    mine = (snapshot.sector == snapshot.sector[i]) & (snapshot.status == snapshot.status[i])
+    row = snapshot.covariates[i]
     ids, x = snapshot.firm_id[mine], snapshot.covariates[mine]
     keep = ~np.isin(ids, list(excluded))
     ids, x = ids[keep], x[keep]
@@ -120,7 +125,7 @@ def matched_paths(params: Params, seed: int) -> tuple[pd.DataFrame, set[int]]:
         if len(where) == 0:
             continue  # founded or listed in the same quarter: no pre-listing record
         i = int(where[0])
-        controls = _nearest(snapshot, int(snapshot.sector[i]), snapshot.covariates[i], ever_listed)
+        controls = _nearest(snapshot, i, ever_listed)
         if len(controls) == 0:
             continue
         used.update(controls.tolist())

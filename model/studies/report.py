@@ -70,7 +70,7 @@ def write_study(out: Path, effect: dict, table: pd.DataFrame, context: dict) -> 
         f"Listing on the Entity List changes a listed SME's invention patent applications "
         f"by **{pct:+.1f}%** (95% interval {effect['ci_low_pct']:+.1f}% to "
         f"{effect['ci_high_pct']:+.1f}%), against {effect['control_firms']} matched "
-        f"never-listed SMEs of the same fields (nearest on capability, size, "
+        f"never-listed SMEs of the same fields and titles (nearest on capability, size, "
         f"knowledge stock and applications in the year before), over "
         f"{effect['treated_firms']} listed firms. "
         f"Difference in differences: quarters {AFTER[0]} to {AFTER[1]} after against "
