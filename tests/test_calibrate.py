@@ -217,7 +217,40 @@ def test_refinement_keeps_the_candidate_that_fits_over_fresh_seeds_not_the_neare
     assert list(table["particle"]) == [0, 1, 2]
     assert list(table["chosen"]) == [False, True, False]
     assert table["refined_loss"].iloc[1] < table["refined_loss"].iloc[[0, 2]].min()
-    assert refine_run_count(spec) == 6
+    assert refine_run_count(spec, medians=False) == 6
+
+
+def test_refinement_weighs_the_posterior_medians_against_the_nearest_particles() -> None:
+    """With usable weights the medians are a candidate too, listed first; when a particle
+    fits better over fresh seeds than the medians, the particle is kept."""
+    import pandas as pd
+
+    from model.calibration.problem import Simulator
+    from model.calibration.refine import MEDIANS, refine, refine_run_count
+    from model.evidence.posterior import Posterior
+
+    spec = tiny_spec(refine_candidates=2, refine_seeds=2)
+    model = Simulator(BASE, (1,), tuple(synthetic_targets(spec)))
+    values = pd.DataFrame(
+        {
+            "certification.provincial.approval": [0.5, 0.85, 0.25],
+            "innovation.patent_scale": [0.1, 0.14, 0.06],
+        }
+    )
+    posterior = Posterior(values, np.full(3, 1 / 3))
+    far = {"certification.provincial.approval": 0.85, "innovation.patent_scale": 0.14}
+    point, table = refine(
+        spec, model, posterior, np.array([0.1, 0.2, 0.3]), InProcess(), medians=far
+    )
+    assert point == TRUE
+    assert list(table["particle"]) == [MEDIANS, 0, 1]
+    assert list(table["chosen"]) == [False, True, False]
+    assert np.isnan(table["abc_distance"].iloc[0])
+    assert refine_run_count(spec) == 6  # (2 particles + the medians) x 2 seeds
+    point, table = refine(
+        spec, model, posterior, np.array([0.1, 0.2, 0.3]), InProcess(), medians=TRUE
+    )
+    assert point == TRUE and bool(table["chosen"].iloc[0])  # the medians, when they fit best
 
 
 class CountingRuns:
@@ -238,7 +271,8 @@ def test_the_pipeline_counts_the_runs_it_makes_and_none_on_a_rerun(tmp_path) -> 
     are degenerate, and nothing when the check and refinement are already written."""
     from model.calibration.pipeline import calibrate as pipeline
     from model.calibration.pipeline import check_run_count
-    from model.calibration.refine import refine_run_count
+    from model.calibration.refine import MEDIANS, refine_run_count
+    from model.io import read_parquet
 
     spec = tiny_spec(
         generations=1,
@@ -252,9 +286,11 @@ def test_the_pipeline_counts_the_runs_it_makes_and_none_on_a_rerun(tmp_path) -> 
     sampler = SeededSampler(InProcess(), spec.base_seed)
     done = pipeline(spec, tmp_path / "out", sampler, "test", on_run=first)
     assert first.totals == [first.runs]  # told once, and it was right
-    refined = (tmp_path / "out" / "refine.parquet").exists()
+    candidates = read_parquet(tmp_path / "out" / "refine.parquet")
+    with_medians = bool((candidates["particle"] == MEDIANS).any())
+    assert len(candidates) == spec.refine_candidates + with_medians
     plain = check_run_count(spec) - refine_run_count(spec)
-    assert first.runs == plain + (refine_run_count(spec) if refined else 0)
+    assert first.runs == plain + refine_run_count(spec, with_medians)
     pipeline(spec, tmp_path / "out", SeededSampler(InProcess(), 5), "test", on_run=again)
     assert again.runs == 0 and again.totals == [0]
     assert done.report.exists()

@@ -3,8 +3,8 @@
 In the output folder: abc.db (pyabc's history) and calibration.json (fingerprint,
 timings), posterior.parquet (the last generation's weighted particles),
 predictive.parquet (posterior draws x seeds), final.parquet (the point estimate's
-runs, which docs/validation.md shows), refine.parquet (with degenerate weights: the
-nearest particles re-run, see `refine`), correlations.csv, report.md and figures/.
+runs, which docs/validation.md shows), refine.parquet (the candidates for the point,
+re-run over fresh seeds, see `refine`), correlations.csv, report.md and figures/.
 The scenario file (`output`) and the posterior sample beside it
 (`posterior_output`) are written last. The check's runs are reused when a rerun
 finds the history unchanged.
@@ -21,7 +21,7 @@ import pandas as pd
 
 from model.calibration.check import check_draws, predictive_runs
 from model.calibration.problem import Simulator, fit_targets, simulator
-from model.calibration.refine import refine, refine_plan, refine_run_count
+from model.calibration.refine import MEDIANS, refine, refine_plan, refine_run_count
 from model.calibration.report import RunFacts, scenario_toml, write_calibration_report
 from model.calibration.sampler import SeededSampler
 from model.calibration.smc import (
@@ -85,9 +85,10 @@ def calibrate(
     summaries, point = summarise(spec, posterior), point_estimate(posterior, distances, ess)
     model = simulator(spec, base, targets)
     refined, refine_runs = None, 0
-    if refines(spec, ess):
+    if refines(spec):
+        medians = None if degenerate(ess, spec.population_size) else point
         point, refined, refine_runs = _refined(
-            spec, out_dir, history.max_t, (posterior, distances), model, sampler, on_run
+            spec, out_dir, history.max_t, (posterior, distances), model, sampler, on_run, medians
         )
     predictive = _predictive(
         spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run, refine_runs
@@ -156,9 +157,9 @@ def _up_to_date(out_dir: Path, name: str, key: dict, files: tuple[str, ...]) -> 
     return read_state(out_dir).get(name) == key and all((out_dir / f).exists() for f in files)
 
 
-def refines(spec: CalibrationSpec, ess: float) -> bool:
-    """Whether the point is refined: degenerate weights and more than one candidate."""
-    return degenerate(ess, spec.population_size) and refine_plan(spec) is not None
+def refines(spec: CalibrationSpec) -> bool:
+    """Whether the point is refined: the spec asks for more than one candidate."""
+    return refine_plan(spec) is not None
 
 
 def _refined(
@@ -169,21 +170,23 @@ def _refined(
     model: Simulator,
     sampler: SeededSampler,
     on_run: Callable[[], None] | None,
+    medians: dict[str, float] | None,
 ) -> tuple[dict[str, float], pd.DataFrame, int]:
-    """`refine`'s point and candidates, reused from refine.parquet if up to date; and
-    the runs it made (0 when reused)."""
+    """`refine`'s point and candidates (the posterior `medians` among them unless None),
+    reused from refine.parquet if up to date; and the runs it made (0 when reused)."""
     posterior, distances = particles
     path = out_dir / "refine.parquet"
-    key = {"generation": max_t, "candidates": spec.refine_candidates}
+    key = {"generation": max_t, "candidates": spec.refine_candidates, "medians": medians}
+    key |= {"choice": "fewest required facts missed, then loss"}
     key |= {"seeds": spec.refine_seeds, "scale": spec.check_scale}
     if _up_to_date(out_dir, "refine", key, (path.name,)):
         table = read_parquet(path)
         chosen = int(table.loc[table["chosen"], "particle"].iloc[0])
-        return posterior.particle(chosen), table, 0
-    point, table = refine(spec, model, posterior, distances, sampler.executor, on_run)
+        return (medians if chosen == MEDIANS else posterior.particle(chosen)), table, 0
+    point, table = refine(spec, model, posterior, distances, sampler.executor, on_run, medians)
     write_parquet(path, table)
     update_state(out_dir, refine=key)
-    return point, table, refine_run_count(spec)
+    return point, table, refine_run_count(spec, medians is not None)
 
 
 def predictive_run_count(spec: CalibrationSpec) -> int:
@@ -192,6 +195,7 @@ def predictive_run_count(spec: CalibrationSpec) -> int:
 
 
 def check_run_count(spec: CalibrationSpec) -> int:
-    """The runs `predictive_run_count` counts, and the refinement's, which run only if
-    the weights turn out degenerate (the total a progress bar starts from)."""
-    return predictive_run_count(spec) + refine_run_count(spec)
+    """The runs `predictive_run_count` counts, and the refinement's at most (the posterior
+    medians are a candidate unless the weights turn out degenerate): the total a progress
+    bar starts from."""
+    return predictive_run_count(spec) + (refine_run_count(spec) if refines(spec) else 0)

@@ -43,6 +43,7 @@ class FitTarget:
     absolute: bool = False
     weight: float = 1.0
     kind: str = "point"  # or "lower_bound" / "upper_bound": only the wrong side counts
+    required: bool = False  # `littlegiants validate` fails when this one is missed
 
     @property
     def label(self) -> str:
@@ -70,6 +71,7 @@ def fit_targets(spec: CalibrationSpec) -> list[FitTarget]:
             t.absolute,
             spec.targets.weights.get(t.variable, t.weight),
             t.kind,
+            t.required,
         )
         for t in TARGETS
         if t.role == "fit" and t.variable not in spec.targets.exclude

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from model.calibration.problem import prior_variable
-from model.calibration.refine import refine_plan
+from model.calibration.refine import MEDIANS, refine_plan
 from model.calibration.smc import Generation
 from model.calibration.spec import CalibrationSpec
 from model.calibration.summary import (
@@ -70,21 +70,27 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
 
 def _point_sentence(spec: CalibrationSpec, facts: RunFacts) -> str:
     ess, count = facts.generations[-1].effective_sample_size, spec.population_size
+    best_of = (
+        f"the one missing the fewest required facts, then with the lowest loss, over "
+        f"{spec.refine_seeds} fresh seeds at scale {spec.check_scale} of the "
+        f"{spec.refine_candidates} accepted particles nearest the facts"
+    )
     if degenerate(ess, count):
-        held = "the accepted particle nearest the facts"
-        if refine_plan(spec):
-            held = (
-                f"the one of the {spec.refine_candidates} accepted particles nearest the facts "
-                f"with the lowest loss over {spec.refine_seeds} fresh seeds at scale "
-                f"{spec.check_scale} (table below: one common seed flatters some particles)"
-            )
+        held = best_of if refine_plan(spec) else "the accepted particle nearest the facts"
         return (
             f"The last generation's importance weights were degenerate (ESS {ess:.1f} of "
             f"{count} particles), so the posterior takes its accepted particles alike "
             "(each within epsilon of the facts), without the importance correction, and "
-            f"`calibrated.toml` holds {held}; more particles per generation would cure it."
+            f"`calibrated.toml` holds {held} (table below: one common seed flatters some "
+            "particles); more particles per generation would cure it."
         )
-    return f"`calibrated.toml` holds the weighted posterior medians (ESS {ess:.0f} of {count})."
+    if not refine_plan(spec):
+        return f"`calibrated.toml` holds the weighted posterior medians (ESS {ess:.0f} of {count})."
+    return (
+        f"`calibrated.toml` holds {best_of} and the weighted posterior medians (ESS "
+        f"{ess:.0f} of {count}; table below: medians taken parameter by parameter need not "
+        "fit when parameters are correlated, and one common seed flatters some particles)."
+    )
 
 
 def refine_section(refined: pd.DataFrame | None) -> list[str]:
@@ -92,14 +98,24 @@ def refine_section(refined: pd.DataFrame | None) -> list[str]:
     if refined is None:
         return []
     rows = [
-        [str(int(r.particle)), f"{r.abc_distance:.3g}", f"{r.refined_loss:.3g}", "✓" * r.chosen]
+        [
+            "posterior medians" if r.particle == MEDIANS else str(int(r.particle)),
+            "–" if r.particle == MEDIANS else f"{r.abc_distance:.3g}",
+            str(int(r.required_missed)),
+            f"{r.refined_loss:.3g}",
+            "✓" * r.chosen,
+        ]
         for r in refined.itertuples()
     ]
     return [
-        "Candidates for the calibrated point, nearest first (loss: weighted sum of squared "
+        "Candidates for the calibrated point, nearest first (the one missing the fewest "
+        "required facts is kept, then the lowest loss; loss: weighted sum of squared "
         "misses in tolerance units, mean over the fresh seeds):",
         "",
-        markdown_table(["particle", "ABC distance", "loss, fresh seeds", "chosen"], rows),
+        markdown_table(
+            ["particle", "ABC distance", "required facts missed", "loss, fresh seeds", "chosen"],
+            rows,
+        ),
         "",
     ]
 

@@ -57,6 +57,12 @@ class Generation:
     effective_sample_size: float
 
 
+def _sampled(target: FitTarget) -> dict:
+    """What of a target the particles depend on: all but whether validate requires it
+    (which only the choice of the point reads)."""
+    return {k: v for k, v in asdict(target).items() if k != "required"}
+
+
 def fingerprint(spec: CalibrationSpec, targets: Sequence[FitTarget], base: Params) -> str:
     """What the particles depend on; generations, min_epsilon and the budget may change.
 
@@ -78,7 +84,7 @@ def fingerprint(spec: CalibrationSpec, targets: Sequence[FitTarget], base: Param
                     "parameters",
                 },
             ),
-            [asdict(t) for t in targets],
+            [_sampled(t) for t in targets],
             base.model_dump(mode="json"),
         ],
         sort_keys=True,

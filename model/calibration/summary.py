@@ -123,11 +123,19 @@ def point_estimate(posterior: Posterior, distances: np.ndarray, ess: float) -> d
 def point_kind(ess: float, particles: int, refine: tuple[int, int] | None = None) -> str:
     """What the calibrated point is, in words for file headers and reports (`refine`:
     candidates and seeds of the refinement, when it ran)."""
+    weights = f"ESS {ess:.1f} of {particles}"
     if degenerate(ess, particles):
-        if refine:
-            return (
-                f"the best over {refine[1]} fresh seeds of the {refine[0]} accepted particles "
-                f"nearest the facts (ESS {ess:.1f} of {particles}: degenerate)"
-            )
-        return f"the accepted particle nearest the facts (ESS {ess:.1f} of {particles}: degenerate)"
-    return "weighted posterior medians"
+        weights += ": degenerate"
+        if not refine:
+            return f"the accepted particle nearest the facts ({weights})"
+        return (
+            f"the best over {refine[1]} fresh seeds (fewest required facts missed, then loss) "
+            f"of the {refine[0]} accepted particles nearest the facts ({weights})"
+        )
+    if not refine:
+        return "weighted posterior medians"
+    return (
+        f"the best over {refine[1]} fresh seeds (fewest required facts missed, then loss) of "
+        f"the weighted posterior medians and the {refine[0]} accepted particles nearest the "
+        f"facts ({weights})"
+    )
