@@ -205,11 +205,15 @@ class GuidanceFund(mesa.Agent):
             order = np.argsort(pop.province[rows], kind="stable")  # rows stay sorted
             provinces = self.model.params.population.provinces.values()
             ends = np.cumsum(np.bincount(pop.province[rows], minlength=len(provinces)))
+            backed = []
             for index, province in enumerate(provinces):
                 budget = self.quarterly_budget * province.pool_share * province.fund_scale
                 mine = rows[order[(ends[index - 1] if index else 0) : ends[index]]]
-                self._invest_in(pop, rng, budget / r.deal_size_myuan, mine, private, fund)
-        replaced[(fund > 0) & (private > 0)] = private[(fund > 0) & (private > 0)]
+                expected = budget / r.deal_size_myuan
+                backed.append(self._invest_in(pop, rng, expected, mine, private, fund))
+            backed = np.concatenate(backed)  # the few rows with fund money
+            joined = backed[(fund[backed] > 0) & (private[backed] > 0)]
+            replaced[joined] = private[joined]
         co_invest = r.crowd_in_ratio * fund
         self.paid, self.crowded_in = float(fund.sum()), float(co_invest.sum())
         return fund, co_invest, replaced
@@ -222,10 +226,11 @@ class GuidanceFund(mesa.Agent):
         targets: np.ndarray,
         private: np.ndarray,
         fund: np.ndarray,
-    ) -> None:
+    ) -> np.ndarray:
         """About `expected` deals among the rows `targets` (random rounding keeps the expected
         number at every scale): a share 1 - additionality join firms with a private
-        round, the rest (and any without one to join) go to firms VC did not fund."""
+        round, the rest (and any without one to join) go to firms VC did not fund. Returns
+        the rows given money."""
         r = self.rules
         deals = int(np.floor(expected + rng.random()))
         anyway = deals - int(np.floor(deals * r.additionality + rng.random()))
@@ -234,6 +239,7 @@ class GuidanceFund(mesa.Agent):
         fresh = targets[~with_round]
         led = _weighted_pick(rng, fresh, pop.capability, deals - len(joined))
         fund[joined] = fund[led] = r.deal_size_myuan
+        return np.concatenate((joined, led))
 
 
 def _weighted_pick(
@@ -255,9 +261,10 @@ def _fund_targets(firms, min_capability, min_exposure):
     rows = np.empty(len(status), dtype=np.int64)
     count = 0
     for i in range(len(status)):
-        capable = capability[i] >= min_capability and capability[i] > 0
-        strategic = key_chain[i] or exposure[i] >= min_exposure
-        if status[i] != DEAD and not listed[i] and capable and strategic:
-            rows[count] = i
-            count += 1
+        capable = (capability[i] >= min_capability) & (capability[i] > 0)
+        strategic = key_chain[i] | (exposure[i] >= min_exposure)
+        # Without branches (whether a firm is a target is unpredictable): every row is
+        # written at the end, and the end moves past it only for a target.
+        rows[count] = i
+        count += (status[i] != DEAD) & (not listed[i]) & capable & strategic
     return rows[:count]
