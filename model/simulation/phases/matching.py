@@ -84,9 +84,8 @@ def _links_for(model: Economy, demand_myuan: np.ndarray) -> np.ndarray:
 def _capable_per_buyer(sme, buyer, capability, quality_bar):
     """Links per buyer whose supplier's capability >= the buyer's quality bar."""
     counts = np.zeros(len(quality_bar), dtype=np.int64)
-    for i in range(len(sme)):
-        if capability[sme[i]] >= quality_bar[buyer[i]]:
-            counts[buyer[i]] += 1
+    for i in range(len(sme)):  # without a branch: whether a link counts is unpredictable
+        counts[buyer[i]] += capability[sme[i]] >= quality_bar[buyer[i]]
     return counts
 
 
