@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from model.simulation.census import EXPOSED, take_census
-from model.simulation.compiled import poisson_by_inversion
+from model.simulation.compiled import numpy_choice, numpy_sum, poisson_by_inversion
 from model.simulation.population import DEAD, INNOVATIVE, NATIONAL, PROVINCIAL
 
 
@@ -33,6 +33,25 @@ def test_poisson_draws_repeat_with_the_seed_and_advance_the_generator():
     first = _poisson_draws(rng, 0.7, 1000)
     assert not np.array_equal(first, _poisson_draws(rng, 0.7, 1000))  # the state moved on
     np.testing.assert_array_equal(first, _poisson_draws(np.random.default_rng(9), 0.7, 1000))
+
+
+@pytest.mark.parametrize("size", [1, 7, 8, 9, 127, 128, 129, 1000, 8193, 50_001])
+def test_the_compiled_sum_is_numpys_to_the_last_bit(size):
+    values = np.random.default_rng(size).lognormal(0.0, 3.0, size)
+    assert numpy_sum(values) == np.sum(values)
+
+
+@pytest.mark.parametrize("size", [1, 3, 40, 700])
+def test_the_compiled_choice_draws_what_numpys_draws(size):
+    seeds = np.random.default_rng(size)
+    for _ in range(50):
+        candidates = np.sort(seeds.choice(10**6, size, replace=False))
+        weight = np.round(seeds.random(size), 1) + 0.05  # with ties
+        count = int(seeds.integers(1, size + 1))
+        ours, numpys = np.random.default_rng(size), np.random.default_rng(size)
+        expected = numpys.choice(candidates, count, replace=False, p=weight / weight.sum())
+        np.testing.assert_array_equal(numpy_choice(ours, candidates, weight, count), expected)
+        assert ours.random() == numpys.random()  # the same draws were taken
 
 
 def test_the_census_counts_what_the_population_holds(make_economy):

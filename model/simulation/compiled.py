@@ -63,3 +63,60 @@ def wrote(*columns: np.ndarray) -> None:
     """
     for column in columns:
         column[:0] = 0
+
+
+@kernel
+def numpy_sum(values):
+    """`np.sum` of a float64 array, summed as numpy sums (pairwise: blocks of up to 128
+    in eight interleaved partial sums, halves split at a multiple of 8), so a compiled
+    rule gets numpy's last bit."""
+    n = len(values)
+    if n < 8:
+        total = 0.0
+        for value in values:
+            total += value
+        return total
+    if n <= 128:
+        partial = values[:8].copy()
+        i = 8
+        while i < n - n % 8:
+            for j in range(8):
+                partial[j] += values[i + j]
+            i += 8
+        total = ((partial[0] + partial[1]) + (partial[2] + partial[3])) + (
+            (partial[4] + partial[5]) + (partial[6] + partial[7])
+        )
+        for k in range(i, n):
+            total += values[k]
+        return total
+    half = n // 2
+    half -= half % 8
+    return numpy_sum(values[:half]) + numpy_sum(values[half:])
+
+
+@kernel
+def numpy_choice(rng, candidates, weight, count):
+    """`rng.choice(candidates, count, replace=False, p=weight / weight.sum())` as numpy's
+    Generator draws it (the same draws, in the same order): rounds of uniform draws
+    placed in the cumulative probabilities, picks already made set to probability 0 and
+    repeats within a round dropped, until `count` distinct candidates are drawn (in the
+    order first drawn). Weights must be positive; numpy's checks of p are not repeated."""
+    p = weight / numpy_sum(weight)
+    found = np.empty(count, dtype=np.int64)
+    taken = np.zeros(len(p), dtype=np.bool_)
+    picked = 0
+    while picked < count:
+        draws = np.empty(count - picked)
+        for j in range(len(draws)):
+            draws[j] = rng.random()
+        for j in range(picked):
+            p[found[j]] = 0.0
+        cdf = np.cumsum(p)
+        cdf /= cdf[-1]
+        for draw in draws:
+            k = np.searchsorted(cdf, draw, side="right")
+            if not taken[k]:
+                taken[k] = True
+                found[picked] = k
+                picked += 1
+    return candidates[found]

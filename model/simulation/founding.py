@@ -174,6 +174,12 @@ def list_largest(pop: Population, rows: slice, share: float) -> None:
     count = round(share * len(revenue))
     if count == 0:
         return
-    largest = np.argsort(-revenue, kind="stable")[:count] + rows.start
+    # As a stable sort by falling revenue would take them (ties in row order), found by
+    # a linear-time partition: the count-th largest revenue, those above it, then the
+    # first rows at it.
+    threshold = np.partition(revenue, len(revenue) - count)[len(revenue) - count]
+    above = np.flatnonzero(revenue > threshold)
+    at = np.flatnonzero(revenue == threshold)[: count - len(above)]
+    largest = np.concatenate((above, at)) + rows.start
     pop.listed[largest] = True
     pop.board[largest] = 1

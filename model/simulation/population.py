@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from model.simulation.compiled import kernel
+
 # Rows per block for per-firm arithmetic: a block's columns stay in the CPU cache,
 # which makes chains of numpy operations about 2-3 times faster than whole arrays.
 BLOCK_ROWS = 65_536
@@ -145,10 +147,11 @@ class Population:
         keep = self.status != DEAD
         new_index = np.cumsum(keep) - 1
         new_index[~keep] = -1
-        rows = np.flatnonzero(keep)
+        kept = int(np.count_nonzero(keep))
+        last = int(np.flatnonzero(keep)[-1]) if kept else -1
         for buffer in self._buffers.values():
-            buffer[: len(rows)] = buffer[rows]
-        object.__setattr__(self, "n", len(rows))
+            _squeeze(buffer, keep, last)
+        object.__setattr__(self, "n", kept)
         self._refresh_views()
         return new_index
 
@@ -209,6 +212,18 @@ class Population:
     def firm(self, firm_id: int) -> FirmView:
         """One firm's attributes as an object, for inspection and teaching."""
         return FirmView(self, firm_id)
+
+
+@kernel
+def _squeeze(column, keep, last):
+    """Move the kept rows to the front, in order, in place; rows from the number kept on
+    are left as they were. Without branches (which rows were dropped is unpredictable):
+    each row up to the last kept one is written at the front's end, which moves past it
+    only if it is kept (a later kept row overwrites a dropped one)."""
+    front = 0
+    for i in range(last + 1):
+        column[front] = column[i]
+        front += keep[i]
 
 
 class RowView:

@@ -15,7 +15,7 @@ from model.calendar import parse_quarter
 from model.params import Params
 from model.params.equity import GuidanceFundParams, VentureParams
 from model.simulation.agents.credit import credit_inputs, headroom_all, lend_all
-from model.simulation.compiled import kernel
+from model.simulation.compiled import kernel, numpy_choice
 from model.simulation.population import DEAD, PROVINCIAL, Population, RowView
 
 if TYPE_CHECKING:
@@ -205,46 +205,52 @@ class GuidanceFund(mesa.Agent):
             order = np.argsort(pop.province[rows], kind="stable")  # rows stay sorted
             provinces = self.model.params.population.provinces.values()
             ends = np.cumsum(np.bincount(pop.province[rows], minlength=len(provinces)))
-            for index, province in enumerate(provinces):
-                budget = self.quarterly_budget * province.pool_share * province.fund_scale
-                mine = rows[order[(ends[index - 1] if index else 0) : ends[index]]]
-                self._invest_in(pop, rng, budget / r.deal_size_myuan, mine, private, fund)
-        replaced[(fund > 0) & (private > 0)] = private[(fund > 0) & (private > 0)]
+            expected = np.array(
+                [
+                    self.quarterly_budget * p.pool_share * p.fund_scale / r.deal_size_myuan
+                    for p in provinces
+                ]
+            )
+            rules, targets = (r.additionality, r.deal_size_myuan), (rows[order], ends)
+            backed = _deals(expected, targets, private, pop.capability, rules, rng, fund)
+            joined = backed[(fund[backed] > 0) & (private[backed] > 0)]
+            replaced[joined] = private[joined]
         co_invest = r.crowd_in_ratio * fund
         self.paid, self.crowded_in = float(fund.sum()), float(co_invest.sum())
         return fund, co_invest, replaced
 
-    def _invest_in(
-        self,
-        pop: Population,
-        rng: np.random.Generator,
-        expected: float,
-        targets: np.ndarray,
-        private: np.ndarray,
-        fund: np.ndarray,
-    ) -> None:
-        """About `expected` deals among the rows `targets` (random rounding keeps the expected
-        number at every scale): a share 1 - additionality join firms with a private
-        round, the rest (and any without one to join) go to firms VC did not fund."""
-        r = self.rules
-        deals = int(np.floor(expected + rng.random()))
-        anyway = deals - int(np.floor(deals * r.additionality + rng.random()))
-        with_round = private[targets] > 0
-        joined = _weighted_pick(rng, targets[with_round], pop.capability, anyway)
-        fresh = targets[~with_round]
-        led = _weighted_pick(rng, fresh, pop.capability, deals - len(joined))
-        fund[joined] = fund[led] = r.deal_size_myuan
+
+@kernel
+def _deals(expected, targets, private, capability, rules, rng, fund):
+    """Each province's deals, in order, among its target rows: about `expected` of them
+    (random rounding keeps the expected number at every scale); a share 1 - additionality
+    join firms with a private round, the rest (and any without one to join) go to firms
+    VC did not fund; each picks distinct firms in proportion to capability
+    (`weighted_pick`). Sets `fund` (the deal size) and returns the rows given money."""
+    rows, ends = targets
+    additionality, deal_size = rules
+    backed = np.empty(0, dtype=np.int64)
+    for province in range(len(expected)):
+        mine = rows[ends[province - 1] if province else 0 : ends[province]]
+        deals = int(np.floor(expected[province] + rng.random()))
+        anyway = deals - int(np.floor(deals * additionality + rng.random()))
+        with_round = private[mine] > 0
+        joined = weighted_pick(rng, mine[with_round], capability, anyway)
+        led = weighted_pick(rng, mine[~with_round], capability, deals - len(joined))
+        fund[joined] = deal_size
+        fund[led] = deal_size
+        backed = np.concatenate((backed, joined, led))
+    return backed
 
 
-def _weighted_pick(
-    rng: np.random.Generator, candidates: np.ndarray, weight: np.ndarray, count: int
-) -> np.ndarray:
-    """Up to `count` distinct candidates, drawn in proportion to `weight[candidates]`."""
+@kernel
+def weighted_pick(rng, candidates, weight, count):
+    """Up to `count` distinct candidates, drawn in proportion to `weight[candidates]`
+    (as numpy's `rng.choice` without replacement draws them)."""
     count = min(count, len(candidates))
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
-    w = weight[candidates]
-    return rng.choice(candidates, size=count, replace=False, p=w / w.sum())
+    return numpy_choice(rng, candidates, weight[candidates], count)
 
 
 @kernel
@@ -255,9 +261,10 @@ def _fund_targets(firms, min_capability, min_exposure):
     rows = np.empty(len(status), dtype=np.int64)
     count = 0
     for i in range(len(status)):
-        capable = capability[i] >= min_capability and capability[i] > 0
-        strategic = key_chain[i] or exposure[i] >= min_exposure
-        if status[i] != DEAD and not listed[i] and capable and strategic:
-            rows[count] = i
-            count += 1
+        capable = (capability[i] >= min_capability) & (capability[i] > 0)
+        strategic = key_chain[i] | (exposure[i] >= min_exposure)
+        # Without branches (whether a firm is a target is unpredictable): every row is
+        # written at the end, and the end moves past it only for a target.
+        rows[count] = i
+        count += (status[i] != DEAD) & (not listed[i]) & capable & strategic
     return rows[:count]

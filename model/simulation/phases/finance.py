@@ -109,12 +109,14 @@ def raise_funds(model: Economy) -> None:
     fund, crowded_in, replaced = model.guidance_fund.invest(pop, rng, model.year, private)
     model.exchanges.apply(pop, rng, model.quarter)
     ipo = model.exchanges.decide(pop, rng, model.quarter)
+    private -= replaced  # what VC still invests, and private money the funds brought in
+    private += crowded_in
     flows = {
         "fiscal": grants,
         "bank": loans,
         "ip_pledge": pledged,
         "guidance_fund": fund,
-        "vc": private - replaced + crowded_in,
+        "vc": private,
         "ipo": ipo,
     }
     model.ledger.record(**flows)  # once for all firms: cheaper than block by block

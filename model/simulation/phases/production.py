@@ -86,23 +86,33 @@ def _settle_all(sales, firms, rules, net, totals):
     size, capability, zone, fixed_assets, revenue, opex = firms[:6]
     cash, bank_debt, ip_debt, rev_ytd, profit_ytd = firms[6:]
     base_cost, capability_margin, zone_saving, quarter_rate, term, upkeep_rate = rules
+    # Channel totals in local sums (in row order, as before): a sum kept in `totals`
+    # would go through memory at every firm.
+    sold = costs = interest_paid = principal = upkept = 0.0
     for i in range(len(size)):
-        revenue[i] = size[i] + sales[i]
+        firm_revenue = size[i] + sales[i]
         cost_share = base_cost - capability_margin * capability[i] - zone_saving * zone[i]
-        opex[i] = revenue[i] * cost_share
+        firm_opex = firm_revenue * cost_share
         interest = (bank_debt[i] + ip_debt[i]) * quarter_rate
         bank_repaid, ip_repaid = bank_debt[i] / term, ip_debt[i] / term
         upkeep = fixed_assets[i] * upkeep_rate
-        cash[i] += revenue[i] - opex[i] - interest - bank_repaid - ip_repaid - upkeep
+        revenue[i], opex[i] = firm_revenue, firm_opex
+        cash[i] += firm_revenue - firm_opex - interest - bank_repaid - ip_repaid - upkeep
         bank_debt[i] -= bank_repaid
         ip_debt[i] -= ip_repaid
-        rev_ytd[i] += revenue[i]
-        profit_ytd[i] += revenue[i] - opex[i] - interest - upkeep
-        flows = (revenue[i], -opex[i], -interest, -(bank_repaid + ip_repaid), -upkeep)
-        for channel in range(5):
-            totals[channel] += flows[channel]
-            if len(net):
+        rev_ytd[i] += firm_revenue
+        profit_ytd[i] += firm_revenue - firm_opex - interest - upkeep
+        flows = (firm_revenue, -firm_opex, -interest, -(bank_repaid + ip_repaid), -upkeep)
+        sold += flows[0]
+        costs += flows[1]
+        interest_paid += flows[2]
+        principal += flows[3]
+        upkept += flows[4]
+        if len(net):
+            for channel in range(5):
                 net[i] += flows[channel]
+    for channel, total in enumerate((sold, costs, interest_paid, principal, upkept)):
+        totals[channel] += total
 
 
 def settle(model: Economy, sales: np.ndarray) -> None:

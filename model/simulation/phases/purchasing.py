@@ -18,18 +18,56 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.simulation.agents.buyers import Purchases
+from model.simulation.compiled import kernel
 
 if TYPE_CHECKING:
     from model.simulation.economy import Economy
 
 
-def _split(need: np.ndarray, capacity: np.ndarray, buyer: np.ndarray, n: int) -> np.ndarray:
-    """Each link's share of its buyer's need: min(need, total capacity) in proportion
-    to the link's capacity (per link, M yuan per quarter)."""
-    total = np.bincount(buyer, weights=capacity, minlength=n)
-    filled = np.zeros(n)
-    np.divide(np.minimum(need, total), total, out=filled, where=total > 0)
-    return capacity * filled[buyer]
+@kernel
+def _shares(total, need):
+    """Each buyer's filled share of its links' capacity: min(need, total capacity) /
+    total capacity (0 without capacity)."""
+    filled = np.zeros(len(total))
+    for b in range(len(total)):
+        if total[b] > 0:
+            filled[b] = np.minimum(need[b], total[b]) / total[b]
+    return filled
+
+
+@kernel
+def _orders(links, firms, rules, needs, n_firms):
+    """(substitutes won by each buyer, each SME's sales to large buyers): a link's
+    capacity is `uplift` x its supplier's own-market sales; a buyer's substitute need
+    goes to its capable links (qualified: formed `qualification_quarters` ago; the
+    supplier clears the buyer's bar) in proportion to their capacity, then its ordinary
+    orders to all its links in proportion to the capacity left (`_shares`)."""
+    sme, buyer, since = links
+    size, capability = firms
+    uplift, quarter, qualification, quality_bar = rules
+    substitute_need, ordinary_need = needs
+    capable_capacity, rest = np.empty(len(sme)), np.empty(len(sme))
+    total = np.zeros(len(quality_bar))
+    for i in range(len(sme)):
+        capacity = uplift * size[sme[i]]
+        qualified = quarter - since[i] >= qualification
+        capable = qualified and capability[sme[i]] >= quality_bar[buyer[i]]
+        capable_capacity[i] = capacity * capable
+        rest[i] = capacity
+        total[buyer[i]] += capable_capacity[i]
+    filled = _shares(total, substitute_need)
+    won, total = np.zeros(len(quality_bar)), np.zeros(len(quality_bar))
+    for i in range(len(sme)):
+        substitute = capable_capacity[i] * filled[buyer[i]]
+        capable_capacity[i] = substitute  # from here on, the link's substitute orders
+        rest[i] -= substitute
+        total[buyer[i]] += rest[i]
+        won[buyer[i]] += substitute
+    filled = _shares(total, ordinary_need)
+    sales = np.zeros(n_firms)
+    for i in range(len(sme)):
+        sales[sme[i]] += capable_capacity[i] + rest[i] * filled[buyer[i]]
+    return won, sales
 
 
 def buy_inputs(model: Economy) -> np.ndarray:
@@ -37,15 +75,22 @@ def buy_inputs(model: Economy) -> np.ndarray:
     customers (M yuan this quarter)."""
     pop, links, buyers = model.population, model.links, model.buyers
     channels = model.params.restrictions.channels
-    n, sme, buyer = len(buyers), links.sme, links.buyer
-    capacity = model.params.production.max_link_uplift * pop.size[sme]
-    qualified = model.quarter - links.since >= model.params.restrictions.qualification_quarters
-    capable = qualified & (pop.capability[sme] >= buyers.quality_bar[buyer])
+    n = len(buyers)
     blocked = buyers.blocked_need / 4.0
     wanted_home = buyers.derisk_need / 4.0 + (blocked if channels.supply_cut else 0.0)
-    substitute = _split(wanted_home, capacity * capable, buyer, n)
-    ordinary = _split(buyers.normal_domestic / 4.0, capacity - substitute, buyer, n)
-    won = np.bincount(buyer, weights=substitute, minlength=n)
+    rules = (
+        model.params.production.max_link_uplift,
+        model.quarter,
+        model.params.restrictions.qualification_quarters,
+        buyers.quality_bar,
+    )
+    won, sales = _orders(
+        (links.sme, links.buyer, links.since),
+        (pop.size, pop.capability),
+        rules,
+        (wanted_home, buyers.normal_domestic / 4.0),
+        len(pop),
+    )
     replaced = np.minimum(won, blocked) if channels.supply_cut else np.zeros(n)
     moved_home = won - replaced
     lost = blocked - replaced
@@ -58,7 +103,7 @@ def buy_inputs(model: Economy) -> np.ndarray:
         lost=lost,
     )
     buyers.output_factor = output_after_losses(model, lost)
-    return np.bincount(sme, weights=substitute + ordinary, minlength=len(pop))
+    return sales
 
 
 def output_after_losses(model: Economy, lost: np.ndarray) -> np.ndarray:
