@@ -50,6 +50,25 @@ def test_year_end_compaction_keeps_ids_sorted_and_links_on_the_same_firms(make_e
     np.testing.assert_array_equal(pop.customers, links.customers_per_firm(len(pop)))
 
 
+def test_entrants_after_a_compaction_start_afresh_not_as_the_firms_moved_away(make_economy):
+    """Rows past the end after a year-end compaction held firms moved forward; entrants
+    placed there must start with zeros, not with those firms' titles and accounts."""
+    economy = make_economy(scale=0.003, **{"demography.exit_rate": 0.3, "demography.entry_rate": 0.06})
+    pop = economy.population
+    pop.status[:] = NATIONAL
+    pop.customers[:], pop.earmarked[:], pop.national_year[:] = 3, 5.0, 2019
+    economy.quarter = parse_quarter("2019Q4")
+    demography.exit_firms(economy)
+    before = len(pop)
+    pop.compact()
+    assert len(pop) < before  # stale rows now lie past the end
+    count = demography.enter_firms(economy)
+    new = slice(len(pop) - count, len(pop))
+    assert count > 0
+    assert (pop.status[new] == NONE).all() and (pop.customers[new] == 0).all()
+    assert (pop.earmarked[new] == 0).all() and (pop.national_year[new] == 0).all()
+
+
 # policy ---------------------------------------------------------------------------------
 def test_zone_expansion_moves_about_its_share_of_non_zone_firms(make_economy):
     economy = make_economy(zones__expansions=[{"quarter": "2019Q1", "share": 0.3}])

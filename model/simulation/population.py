@@ -125,10 +125,13 @@ class Population:
         start, stop = self.n, self.n + count
         if stop > len(self._buffers["firm_id"]):
             self._grow(stop)
-        for name, values in columns.items():
+        for name in columns:
             if name not in COLUMNS:
                 raise KeyError(f"unknown population column '{name}'")
-            self._buffers[name][start:stop] = values
+        # Rows past the end may hold firms a year-end compaction moved forward: every
+        # column is written, the ones not given with zeros.
+        for name, buffer in self._buffers.items():
+            buffer[start:stop] = columns[name] if name in columns else 0
         self._buffers["firm_id"][start:stop] = np.arange(self._next_id, self._next_id + count)
         object.__setattr__(self, "_next_id", self._next_id + count)
         object.__setattr__(self, "n", stop)
