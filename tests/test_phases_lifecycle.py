@@ -53,7 +53,9 @@ def test_year_end_compaction_keeps_ids_sorted_and_links_on_the_same_firms(make_e
 def test_entrants_after_a_compaction_start_afresh_not_as_the_firms_moved_away(make_economy):
     """Rows past the end after a year-end compaction held firms moved forward; entrants
     placed there must start with zeros, not with those firms' titles and accounts."""
-    economy = make_economy(scale=0.003, **{"demography.exit_rate": 0.3, "demography.entry_rate": 0.06})
+    economy = make_economy(
+        scale=0.003, **{"demography.exit_rate": 0.3, "demography.entry_rate": 0.06}
+    )
     pop = economy.population
     pop.status[:] = NATIONAL
     pop.customers[:], pop.earmarked[:], pop.national_year[:] = 3, 5.0, 2019
