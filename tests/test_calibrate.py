@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from calibration_helpers import BASE, TRUE, synthetic_targets, tiny_spec
 
-from model import load_scenario, with_changes
 from model.calibration.problem import FitTarget, fit_targets, floored_rms_scale
 from model.calibration.sampler import InProcess, SeededSampler, job_seed
 from model.calibration.smc import (
@@ -22,50 +22,9 @@ from model.calibration.smc import (
     last_posterior,
     run_abc,
 )
-from model.calibration.spec import CalibrationSpec, FreeParameter
+from model.calibration.spec import CalibrationSpec
 from model.calibration.summary import summarise
 from model.errors import ConfigError
-from model.simulation.runner import replicate_seeds, simulate
-
-SCALE = 0.005
-TRUE = {"certification.provincial.approval": 0.5, "innovation.patent_scale": 0.1}
-# Without the provincial quota of 2019-21: at this scale a province has a handful of
-# provincial firms and the quota rounds to 0 or 1 of them, which is noise this test of
-# the inference does not need.
-BASE = load_scenario(
-    "baseline", scale=SCALE, time__end="2022Q4", certification__national__recommended_until=0
-)
-
-
-def tiny_spec(**changes) -> CalibrationSpec:
-    fields = dict(
-        scale=SCALE,
-        seeds=1,
-        base_seed=5,
-        population_size=16,
-        generations=3,
-        check_draws=3,
-        check_seeds=1,
-        check_scale=SCALE,
-        parameters=(
-            FreeParameter(name="certification.provincial.approval", low=0.25, high=0.85),
-            FreeParameter(name="innovation.patent_scale", low=0.06, high=0.14, prior="loguniform"),
-        ),
-    )
-    return CalibrationSpec(**{**fields, **changes})
-
-
-def synthetic_targets(spec: CalibrationSpec) -> list[FitTarget]:
-    """Targets made by the model itself at TRUE, with the calibration's own seed."""
-    seed = replicate_seeds(spec.base_seed, spec.seeds)[0]
-    table = simulate(with_changes(BASE, TRUE), seed=seed).set_index(["variable", "quarter"])
-    keys = [
-        ("provincial_specialized", "2021Q4"),
-        ("provincial_specialized", "2022Q4"),
-        ("invention_patents_filed", "2021Q4"),
-        ("invention_patents_filed", "2022Q4"),
-    ]
-    return [FitTarget(v, q, float(table.loc[(v, q), "value"]), tolerance=0.05) for v, q in keys]
 
 
 def calibrate(out: Path, sampler: SeededSampler, spec: CalibrationSpec | None = None):
@@ -118,27 +77,38 @@ def test_an_interrupted_run_resumes_to_the_same_posterior(uninterrupted, tmp_pat
     ]
 
 
-def test_a_generation_pyabc_refuses_for_its_weights_is_dropped_with_a_warning(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("error", "real_bug"),
+    [
+        (AssertionError("The population total weight nan is not normalized."), AssertionError),
+        (ValueError("array must not contain infs or NaNs"), ValueError),
+    ],
+    ids=["weights-not-finite", "proposal-not-finite"],
+)
+def test_a_generation_pyabc_refuses_for_its_weights_is_dropped_with_a_warning(
+    tmp_path, error, real_bug
+) -> None:
     """pyabc asserts when a generation's importance weights are not finite (it happened
-    in the shipped 17-parameter fit, generation 5); the calibration keeps the whole
-    generations before it instead of losing the run. Other assertions still raise."""
+    in the shipped 17-parameter fit, generation 5), and cannot fit the next proposal
+    when the weight sits on one particle (the 19-parameter fit with 150 particles,
+    after generation 4); the calibration keeps the whole generations before instead of
+    losing the run. Other errors of the same types still raise."""
 
-    def fail_in(generation: int, message: str):
+    def fail_in(generation: int, exc: Exception):
         def fail(t: int, accepted: int, evaluated: int) -> None:
             if t == generation and evaluated >= 3:
-                raise AssertionError(message)
+                raise exc
 
         return fail
 
     spec = tiny_spec()
-    nan = "The population total weight nan is not normalized."
-    sampler = SeededSampler(InProcess(), spec.base_seed, on_progress=fail_in(2, nan))
+    sampler = SeededSampler(InProcess(), spec.base_seed, on_progress=fail_in(2, error))
     with pytest.warns(DegenerateWeightsWarning, match="generation 2 stopped"):
         history = calibrate(tmp_path / "nan", sampler)
     assert history.max_t == 1
     assert len(finished_generations(history)) == 2
-    other = SeededSampler(InProcess(), spec.base_seed, on_progress=fail_in(1, "a real bug"))
-    with pytest.raises(AssertionError, match="a real bug"):
+    other = SeededSampler(InProcess(), spec.base_seed, on_progress=fail_in(1, real_bug("a bug")))
+    with pytest.raises(real_bug, match="a bug"):
         calibrate(tmp_path / "other", other)
 
 
@@ -267,10 +237,11 @@ class CountingRuns:
 
 
 def test_the_pipeline_counts_the_runs_it_makes_and_none_on_a_rerun(tmp_path) -> None:
-    """The check bar's total is the runs made: the refinement's only when the weights
-    are degenerate, and nothing when the check and refinement are already written."""
+    """The check bar's total is the runs made (the refinement's, the polish's and the
+    check's), and nothing when they are already written."""
     from model.calibration.pipeline import calibrate as pipeline
     from model.calibration.pipeline import check_run_count
+    from model.calibration.polish import polish_run_count
     from model.calibration.refine import MEDIANS, refine_run_count
     from model.io import read_parquet
 
@@ -279,6 +250,7 @@ def test_the_pipeline_counts_the_runs_it_makes_and_none_on_a_rerun(tmp_path) -> 
         population_size=10,
         refine_candidates=2,
         refine_seeds=1,
+        polish_polls=1,
         output=str(tmp_path / "calibrated.toml"),
         posterior_output=str(tmp_path / "posterior.parquet"),
     )
@@ -289,8 +261,10 @@ def test_the_pipeline_counts_the_runs_it_makes_and_none_on_a_rerun(tmp_path) -> 
     candidates = read_parquet(tmp_path / "out" / "refine.parquet")
     with_medians = bool((candidates["particle"] == MEDIANS).any())
     assert len(candidates) == spec.refine_candidates + with_medians
-    plain = check_run_count(spec) - refine_run_count(spec)
-    assert first.runs == plain + refine_run_count(spec, with_medians)
+    plain = check_run_count(spec) - refine_run_count(spec) - polish_run_count(spec)
+    searched = first.runs - plain - refine_run_count(spec, with_medians)
+    assert 0 < searched <= polish_run_count(spec)  # the polish's moves within the bounds
+    assert len(read_parquet(tmp_path / "out" / "polish.parquet")) == spec.polish_polls
     pipeline(spec, tmp_path / "out", SeededSampler(InProcess(), 5), "test", on_run=again)
     assert again.runs == 0 and again.totals == [0]
     assert done.report.exists()

@@ -4,7 +4,8 @@ In the output folder: abc.db (pyabc's history) and calibration.json (fingerprint
 timings), posterior.parquet (the last generation's weighted particles),
 predictive.parquet (posterior draws x seeds), final.parquet (the point estimate's
 runs, which docs/validation.md shows), refine.parquet (the candidates for the point,
-re-run over fresh seeds, see `refine`), correlations.csv, report.md and figures/.
+re-run over fresh seeds, see `refine`), polish.parquet (the compass search from the
+refined point, see `polish`), correlations.csv, report.md and figures/.
 The scenario file (`output`) and the posterior sample beside it
 (`posterior_output`) are written last. The check's runs are reused when a rerun
 finds the history unchanged.
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from model.calibration.check import check_draws, predictive_runs
+from model.calibration.polish import first_steps, polish, polish_run_count
 from model.calibration.problem import Simulator, fit_targets, simulator
 from model.calibration.refine import MEDIANS, refine, refine_plan, refine_run_count
 from model.calibration.report import RunFacts, scenario_toml, write_calibration_report
@@ -84,14 +86,20 @@ def calibrate(
     generations_done = finished_generations(history)
     summaries, point = summarise(spec, posterior), point_estimate(posterior, distances, ess)
     model = simulator(spec, base, targets)
-    refined, refine_runs = None, 0
+    refined, polished, made = None, None, 0
     if refines(spec):
         medians = None if degenerate(ess, spec.population_size) else point
-        point, refined, refine_runs = _refined(
+        point, refined, made = _refined(
             spec, out_dir, history.max_t, (posterior, distances), model, sampler, on_run, medians
         )
+    if spec.polish_polls:
+        steps = first_steps(spec, summaries)
+        point, polished, polish_runs = _polished(
+            spec, out_dir, (point, steps), model, sampler, on_run
+        )
+        made += polish_runs
     predictive = _predictive(
-        spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run, refine_runs
+        spec, out_dir, history.max_t, (posterior, point), model, sampler, on_run, made
     )
     # Counts and wall times from pyabc's history (every invocation, interrupted ones too);
     # core seconds per evaluation only where this tool recorded them.
@@ -107,7 +115,7 @@ def calibrate(
         wall_minutes=float(table["wall_time"].fillna(0).sum()) / 60.0,
     )
     report = write_calibration_report(
-        out_dir, spec, (posterior, point), summaries, predictive, facts, refined
+        out_dir, spec, (posterior, point), summaries, predictive, facts, (refined, polished)
     )
     if write_scenario:
         write_text(spec.output, scenario_toml(spec, point, facts))
@@ -189,13 +197,37 @@ def _refined(
     return point, table, refine_run_count(spec, medians is not None)
 
 
+def _polished(
+    spec: CalibrationSpec,
+    out_dir: Path,
+    start: tuple[dict[str, float], dict[str, float]],
+    model: Simulator,
+    sampler: SeededSampler,
+    on_run: Callable[[], None] | None,
+) -> tuple[dict[str, float], pd.DataFrame, int]:
+    """`polish`'s point and polls from the refined point and first steps `start`, reused
+    from polish.parquet if up to date; and the runs it made (0 when reused)."""
+    point, steps = start
+    path = out_dir / "polish.parquet"
+    key = {"start": point, "steps": steps, "polls": spec.polish_polls}
+    key |= {"seeds": spec.refine_seeds, "scale": spec.check_scale}
+    if _up_to_date(out_dir, "polish", key, (path.name,)):
+        state = read_state(out_dir)
+        return state["polished"], read_parquet(path), 0
+    polished, table, runs = polish(spec, model, point, steps, sampler.executor, on_run)
+    write_parquet(path, table)
+    update_state(out_dir, polish=key, polished=polished)
+    return polished, table, runs
+
+
 def predictive_run_count(spec: CalibrationSpec) -> int:
     """How many runs the predictive check and the point estimate take."""
     return spec.check_draws * spec.check_seeds + spec.check_seeds
 
 
 def check_run_count(spec: CalibrationSpec) -> int:
-    """The runs `predictive_run_count` counts, and the refinement's at most (the posterior
-    medians are a candidate unless the weights turn out degenerate): the total a progress
-    bar starts from."""
-    return predictive_run_count(spec) + (refine_run_count(spec) if refines(spec) else 0)
+    """The runs `predictive_run_count` counts, the refinement's at most (the posterior
+    medians are a candidate unless the weights turn out degenerate) and the polish's at
+    most: the total a progress bar starts from."""
+    refined = refine_run_count(spec) if refines(spec) else 0
+    return predictive_run_count(spec) + refined + polish_run_count(spec)

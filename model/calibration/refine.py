@@ -17,6 +17,7 @@ of 2021, R&D per revenue).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,41 @@ def refine_seeds(spec: CalibrationSpec) -> list[int]:
     return [spawned_seed(spec.base_seed, REFINE_STREAM, i) for i in range(spec.refine_seeds)]
 
 
+@dataclass(frozen=True)
+class Score:
+    """A point's fit over the refinement's seeds: required facts missed (more than one
+    tolerance off), the plain loss, and each target's miss in tolerance units."""
+
+    required_missed: int
+    loss: float
+    misses: dict[str, float]
+
+
+def score_points(
+    spec: CalibrationSpec,
+    simulator: Simulator,
+    points: list[dict[str, float]],
+    executor: Any,
+    on_done: Callable[[], None] | None = None,
+) -> list[Score]:
+    """Each point run over the refinement's seeds at `check_scale` (the same seeds for
+    every point), scored on the mean of each target over the seeds."""
+    seeds = refine_seeds(spec)
+    jobs = []
+    for values in points:
+        params = simulator.params_for(values).model_copy(update={"scale": spec.check_scale})
+        jobs += [(params, seed, len(jobs)) for seed in seeds]
+    frames = map_jobs(executor, run_job, jobs, on_done)
+    scores = []
+    for c in range(len(points)):
+        runs = frames[c * len(seeds) : (c + 1) * len(seeds)]
+        means = np.nanmean([model_moments(f, simulator.targets) for f in runs], axis=0)
+        misses = {t.label: t.error(float(m)) for t, m in zip(simulator.targets, means, strict=True)}
+        missed = sum(t.required and abs(misses[t.label]) > 1.0 for t in simulator.targets)
+        scores.append(Score(missed, loss(simulator.targets, misses), misses))
+    return scores
+
+
 def refine(
     spec: CalibrationSpec,
     simulator: Simulator,
@@ -54,19 +90,9 @@ def refine(
     nearest = np.argsort(distances, kind="stable")[:count]
     candidates = [(MEDIANS, medians)] if medians is not None else []
     candidates += [(int(i), posterior.particle(int(i))) for i in nearest]
-    seeds = refine_seeds(spec)
-    jobs = []
-    for _, values in candidates:
-        params = simulator.params_for(values).model_copy(update={"scale": spec.check_scale})
-        jobs += [(params, seed, len(jobs)) for seed in seeds]
-    frames = map_jobs(executor, run_job, jobs, on_done)
-    losses, missed = [], []
-    for c in range(len(candidates)):
-        runs = frames[c * len(seeds) : (c + 1) * len(seeds)]
-        means = np.nanmean([model_moments(f, simulator.targets) for f in runs], axis=0)
-        misses = {t.label: t.error(float(m)) for t, m in zip(simulator.targets, means, strict=True)}
-        losses.append(loss(simulator.targets, misses))
-        missed.append(sum(t.required and abs(misses[t.label]) > 1.0 for t in simulator.targets))
+    scores = score_points(spec, simulator, [values for _, values in candidates], executor, on_done)
+    missed = [score.required_missed for score in scores]
+    losses = [score.loss for score in scores]
     best = min(range(len(candidates)), key=lambda c: (missed[c], losses[c]))
     particles = np.array([index for index, _ in candidates], dtype=int)
     table = pd.DataFrame(

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from model.calibration.polish import polish_section
 from model.calibration.problem import prior_variable
 from model.calibration.refine import MEDIANS, refine_plan
 from model.calibration.smc import Generation
@@ -49,6 +50,8 @@ def scenario_toml(spec: CalibrationSpec, point: dict[str, float], facts: RunFact
         tables.setdefault(section, {})[key] = value
     last = facts.generations[-1]
     kind = point_kind(last.effective_sample_size, spec.population_size, refine_plan(spec))
+    if spec.polish_polls:
+        kind += f", polished by a compass search of {spec.polish_polls} polls"
     lines = [
         "# Calibrated behavioural parameters; generated, do not edit by hand.",
         f"# Command: {facts.command}",
@@ -75,19 +78,27 @@ def _point_sentence(spec: CalibrationSpec, facts: RunFacts) -> str:
         f"{spec.refine_seeds} fresh seeds at scale {spec.check_scale} of the "
         f"{spec.refine_candidates} accepted particles nearest the facts"
     )
+    polished = (
+        f", polished by a compass search of {spec.polish_polls} polls (below)"
+        if spec.polish_polls
+        else ""
+    )
     if degenerate(ess, count):
         held = best_of if refine_plan(spec) else "the accepted particle nearest the facts"
         return (
             f"The last generation's importance weights were degenerate (ESS {ess:.1f} of "
             f"{count} particles), so the posterior takes its accepted particles alike "
             "(each within epsilon of the facts), without the importance correction, and "
-            f"`calibrated.toml` holds {held} (table below: one common seed flatters some "
-            "particles); more particles per generation would cure it."
+            f"`calibrated.toml` holds {held}{polished} (table below: one common seed "
+            "flatters some particles); more particles per generation would cure it."
         )
     if not refine_plan(spec):
-        return f"`calibrated.toml` holds the weighted posterior medians (ESS {ess:.0f} of {count})."
+        return (
+            f"`calibrated.toml` holds the weighted posterior medians{polished} (ESS {ess:.0f} "
+            f"of {count})."
+        )
     return (
-        f"`calibrated.toml` holds {best_of} and the weighted posterior medians (ESS "
+        f"`calibrated.toml` holds {best_of} and the weighted posterior medians{polished} (ESS "
         f"{ess:.0f} of {count}; table below: medians taken parameter by parameter need not "
         "fit when parameters are correlated, and one common seed flatters some particles)."
     )
@@ -238,11 +249,13 @@ def write_calibration_report(
     summaries: Sequence[ParameterSummary],
     predictive: pd.DataFrame,
     facts: RunFacts,
-    refined: pd.DataFrame | None = None,
+    searches: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None),
 ) -> Path:
     """report.md, its charts and correlations.csv in `out_dir` (`estimate`: the
-    posterior and the calibrated point; `refined`: the refinement's candidates)."""
+    posterior and the calibrated point; `searches`: the refinement's candidates and the
+    polish's polls, where they ran)."""
     posterior, point = estimate
+    refined, polished = searches
     figures = [
         ("posterior.png", posterior_chart(spec, posterior, point), "Priors and posteriors."),
         ("correlations.png", correlation_chart(posterior), "Posterior correlations."),
@@ -287,6 +300,7 @@ def write_calibration_report(
         ),
         "",
         *refine_section(refined),
+        *polish_section(polished),
         f"## Correlations (|r| ≥ {STRONG_CORRELATION:g}; all in correlations.csv)",
         "",
         markdown_table(["parameter", "parameter", "r"], pair_rows) if pair_rows else "None.",

@@ -135,20 +135,30 @@ def run_abc(
                     max_nr_populations=remaining,
                     max_total_nr_simulations=spec.max_evaluations,
                 )
-            except AssertionError as exc:
-                if "not normalized" not in str(exc):
+            except (AssertionError, ValueError) as exc:
+                if not degenerate_weights_stop(exc):
                     raise
                 # pyabc refuses a generation whose importance weights are not finite
-                # (the proposal density underflows for some particle: degenerate
-                # weights); the generations before it are whole in the history.
+                # (the proposal density underflows for some particle), or cannot fit
+                # the next proposal when all the weight sits on one particle (its
+                # covariance is not finite): degenerate weights either way; the
+                # generations before are whole in the history.
                 warnings.warn(
                     f"generation {history.max_t + 1} stopped: its importance weights are "
-                    f"not finite ({exc}); the calibration keeps generations 0-"
+                    f"degenerate ({exc}); the calibration keeps generations 0-"
                     f"{history.max_t}",
                     DegenerateWeightsWarning,
                     stacklevel=2,
                 )
     return history
+
+
+def degenerate_weights_stop(exc: Exception) -> bool:
+    """Whether pyabc stopped on degenerate importance weights: weights that do not sum
+    to a finite total, or a next proposal fitted to one particle (non-finite covariance)."""
+    if isinstance(exc, AssertionError):
+        return "not normalized" in str(exc)
+    return isinstance(exc, ValueError) and "infs or NaNs" in str(exc)
 
 
 class DegenerateWeightsWarning(UserWarning):

@@ -81,6 +81,14 @@ class CalibrationSpec(BaseModel):
         "(1: keep the nearest as it is)",
     )
     refine_seeds: int = Field(4, ge=1, le=64, json_schema_extra={"unit": "runs per particle"})
+    polish_polls: int = Field(
+        0,
+        ge=0,
+        le=100,
+        json_schema_extra={"unit": "polls"},
+        description="Polls of the compass search that polishes the refined point over the "
+        "refinement's seeds (0: none)",
+    )
     output: str = Field("scenarios/calibrated.toml", description="Scenario file written")
     posterior_output: str = Field(
         "scenarios/calibrated_posterior.parquet", description="Posterior sample written"
