@@ -174,8 +174,9 @@ def test_missing_page_files_are_listed_and_unpacked(tmp_path: Path) -> None:
 
 
 def test_following_a_random_firm_leaves_the_simulation_alone(stepped: ClassroomEconomy) -> None:
-    state = stepped.rng.bit_generator.state
+    state, before = stepped.rng.bit_generator.state, stepped.followed_firm_id
     firm_id = stepped.follow_random_firm()
+    assert firm_id != before  # asked for another firm, the card changes
     assert stepped.rng.bit_generator.state == state  # the economy's random stream untouched
     sample = network_sample(stepped, stepped.sample_buyers)
     assert firm_id in set(sample.firm_id) and stepped.population.firm(firm_id).status >= 0

@@ -199,8 +199,10 @@ def default_firm(model: Economy, buyers: np.ndarray) -> int:
     return int(pop.firm_id[rows[np.argmax(pop.capability[rows])]])
 
 
-def random_firm(model: Economy, buyers: np.ndarray, draw: int) -> int:
-    """A random operating supplier of the sample (any operating firm if none).
+def random_firm(model: Economy, buyers: np.ndarray, draw: int, other_than: int = -1) -> int:
+    """A random operating supplier of the sample (any operating firm if none), other than
+    the firm `other_than` where there is another: asked for a new firm, a reader expects
+    the card to change.
 
     Uses its own generator seeded by (seed, draw), not `model.rng`: picking a firm to
     look at must not change what the economy does next.
@@ -210,4 +212,5 @@ def random_firm(model: Economy, buyers: np.ndarray, draw: int) -> int:
     ids = sample.firm_id[sample.status != DEAD]
     if len(ids) == 0:
         ids = model.population.firm_id[model.population.alive]
-    return int(rng.choice(ids))
+    others = ids[ids != other_than]
+    return int(rng.choice(others if len(others) else ids))

@@ -209,7 +209,9 @@ class ClassroomEconomy(Economy):
     def follow_random_firm(self) -> int:
         """Point the firm card at a random supplier of the network sample; returns its id."""
         self.random_draws += 1
-        self.followed_firm_id = random_firm(self, self.sample_buyers, self.random_draws)
+        self.followed_firm_id = random_firm(
+            self, self.sample_buyers, self.random_draws, other_than=self.followed_firm_id
+        )
         self.tell_page()
         return self.followed_firm_id
 
