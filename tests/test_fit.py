@@ -51,22 +51,12 @@ def _model_mean(results: pd.DataFrame, target) -> float:
     return float(rows["value"].mean())
 
 
-# Required facts the calibrated baseline misses today (measured at 0.25 x 8 seeds): the
-# national counts of 2022-23 and the key-chain share (docs/validation.md, "Known
-# misses"). Each is pinned at the error measured at the test's seeds: the test fails if
-# the miss moves by more than the fact's tolerance either way (so a broken model is
-# still caught) and fails if the model meets the fact (then its entry must go: it
-# becomes a plain check).
-KNOWN_MISSES = {
-    # Even with every qualifying provincial firm applying and approved the 2022 batch
-    # would be about 3,700 against the published 4,357: too few provincial firms meet
-    # the national tests that year (docs/validation.md).
-    "national_little_giants@2022Q4": (-0.104, "the 2022 batch is too small"),
-    "national_little_giants@2023Q4": (-0.083, "2023 carries the 2022 shortfall"),
-    # 73% against 80%: the point estimate, one particle (the ABC weights are degenerate),
-    # has a key-chain share of the pool of 0.67 where the posterior's median is 0.75.
-    "lg_share_key_chain@2025Q4": (-0.069, "key-chain share 7 pp short"),
-}
+# Required facts the calibrated baseline misses today, each pinned at the error measured
+# at the test's seeds: the test fails if the miss moves by more than the fact's tolerance
+# either way (so a broken model is still caught) and fails if the model meets the fact
+# (then its entry must go: it becomes a plain check). None since the calibration with
+# the strongest-first applications (docs/validation.md).
+KNOWN_MISSES: dict[str, tuple[float, str]] = {}
 
 
 def fit_failure(target, mean: float) -> str | None:
