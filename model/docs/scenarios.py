@@ -22,7 +22,7 @@ from model.params.loading import PROJECT_SCENARIOS, load_scenario, read_toml, re
 from model.reports.report import markdown_table
 from model.sweeps.sampling import flatten
 
-COMPARE_COMMAND = "littlegiants compare --all --seeds 20 --scale 0.2 --out runs/compare"
+COMPARE_COMMAND = "littlegiants compare --all --seeds 10 --scale 1 --out runs/compare"
 METADATA = ("name", "description")
 ROOT_FIRST = ("calibrated", "baseline")  # parents before the scenarios extending them
 
