@@ -270,6 +270,15 @@ def test_a_tilt_raises_the_chance_of_stronger_firms_and_lowers_the_weaker():
     assert list(ends) == [0.0, 1.0, 0.0, 1.0, 1.0]  # nobody and everybody stay as they are
 
 
+def test_firms_of_one_capability_all_keep_the_common_chance():
+    # the mean of three 0.1s rounds above 0.1 and their s.d. to ~1e-17, not 0: every
+    # firm would sit one s.d. below the mean and lose odds exp(-tilt)
+    capability = np.full(3, 0.1)
+    assert capability.std() > 0
+    chance = certification.strongest_first(np.full(3, 0.3), capability, 2.63)
+    assert chance == pytest.approx(np.full(3, 0.3))
+
+
 @pytest.mark.parametrize("tilt", [0.0, 2.0])
 def test_the_strongest_qualifying_firms_apply_first_with_a_tilt(make_economy, national_firm, tilt):
     aware_share = {

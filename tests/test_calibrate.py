@@ -7,12 +7,15 @@ particles, 3 generations (about 150 simulations, 15-30 s here).
 
 from __future__ import annotations
 
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from calibration_helpers import BASE, TRUE, synthetic_targets, tiny_spec
+from pyabc.transition import MultivariateNormalTransition
 
 from model.calibration.problem import FitTarget, fit_targets, floored_rms_scale
 from model.calibration.sampler import InProcess, SeededSampler, job_seed
@@ -77,12 +80,28 @@ def test_an_interrupted_run_resumes_to_the_same_posterior(uninterrupted, tmp_pat
     ]
 
 
+def weights_not_finite() -> None:
+    raise AssertionError("The population total weight nan is not normalized.")
+
+
+def proposal_not_finite() -> None:
+    """pyabc's own proposal fitted to a population whose weight sits on one particle."""
+    proposal = MultivariateNormalTransition()
+    with warnings.catch_warnings():  # numpy warns of the zero degrees of freedom first
+        warnings.simplefilter("ignore", RuntimeWarning)
+        proposal.fit(
+            pd.DataFrame({"a": [0.1, 0.2, 0.3], "b": [0.3, 0.1, 0.2]}), np.array([1, 0, 0])
+        )
+        proposal.rvs()
+
+
+def nan_elsewhere() -> None:
+    raise ValueError("array must not contain infs or NaNs")
+
+
 @pytest.mark.parametrize(
     ("error", "real_bug"),
-    [
-        (AssertionError("The population total weight nan is not normalized."), AssertionError),
-        (ValueError("array must not contain infs or NaNs"), ValueError),
-    ],
+    [(weights_not_finite, AssertionError), (proposal_not_finite, ValueError)],
     ids=["weights-not-finite", "proposal-not-finite"],
 )
 def test_a_generation_pyabc_refuses_for_its_weights_is_dropped_with_a_warning(
@@ -94,10 +113,10 @@ def test_a_generation_pyabc_refuses_for_its_weights_is_dropped_with_a_warning(
     after generation 4); the calibration keeps the whole generations before instead of
     losing the run. Other errors of the same types still raise."""
 
-    def fail_in(generation: int, exc: Exception):
+    def fail_in(generation: int, error):
         def fail(t: int, accepted: int, evaluated: int) -> None:
             if t == generation and evaluated >= 3:
-                raise exc
+                error()
 
         return fail
 
@@ -107,9 +126,25 @@ def test_a_generation_pyabc_refuses_for_its_weights_is_dropped_with_a_warning(
         history = calibrate(tmp_path / "nan", sampler)
     assert history.max_t == 1
     assert len(finished_generations(history)) == 2
-    other = SeededSampler(InProcess(), spec.base_seed, on_progress=fail_in(1, real_bug("a bug")))
+
+    def a_bug() -> None:
+        raise real_bug("a bug")
+
+    other = SeededSampler(InProcess(), spec.base_seed, on_progress=fail_in(1, a_bug))
     with pytest.raises(real_bug, match="a bug"):
         calibrate(tmp_path / "other", other)
+
+
+def test_a_nan_outside_pyabcs_proposal_is_not_taken_for_degenerate_weights(tmp_path) -> None:
+    spec = tiny_spec()
+
+    def fail(t: int, accepted: int, evaluated: int) -> None:
+        if t == 1 and evaluated >= 3:
+            nan_elsewhere()
+
+    sampler = SeededSampler(InProcess(), spec.base_seed, on_progress=fail)
+    with pytest.raises(ValueError, match="infs or NaNs"):
+        calibrate(tmp_path / "nan", sampler)
 
 
 def test_a_rerun_of_a_finished_calibration_runs_nothing(uninterrupted) -> None:

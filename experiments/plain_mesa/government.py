@@ -253,12 +253,11 @@ class Government:
         """Each qualifying firm's odds factor exp(tilt x z), z its capability in standard
         deviations from the qualifying firms' mean: the strongest apply first."""
         tilt = self.rules.application.capability_tilt
-        if tilt == 0.0 or len(qualifying) < 2:
+        alike = len({f.capability for f in qualifying}) < 2  # all at the mean (or none)
+        if tilt == 0.0 or alike:
             return [1.0] * len(qualifying)
         mean = sum(f.capability for f in qualifying) / len(qualifying)
         spread = math.sqrt(sum((f.capability - mean) ** 2 for f in qualifying) / len(qualifying))
-        if spread == 0:
-            return [1.0] * len(qualifying)
         return [math.exp(tilt * (f.capability - mean) / spread) for f in qualifying]
 
     def recommend(self, applicants: list[Sme], pool: list[Sme]) -> list[Sme]:

@@ -21,7 +21,13 @@ from typing import Any, Protocol
 import pandas as pd
 
 from model.calibration.check import check_draws, predictive_runs
-from model.calibration.polish import first_steps, polish, polish_run_count
+from model.calibration.polish import (
+    POLISH_RULE,
+    REQUIRED_PENALTY,
+    first_steps,
+    polish,
+    polish_run_count,
+)
 from model.calibration.problem import Simulator, fit_targets, simulator
 from model.calibration.refine import MEDIANS, refine, refine_plan, refine_run_count
 from model.calibration.report import RunFacts, scenario_toml, write_calibration_report
@@ -185,7 +191,7 @@ def _refined(
     posterior, distances = particles
     path = out_dir / "refine.parquet"
     key = {"generation": max_t, "candidates": spec.refine_candidates, "medians": medians}
-    key |= {"choice": "fewest required facts missed, then loss"}
+    key |= {"choice": "fewest required facts missed, then loss", "required": _required(model)}
     key |= {"seeds": spec.refine_seeds, "scale": spec.check_scale}
     if _up_to_date(out_dir, "refine", key, (path.name,)):
         table = read_parquet(path)
@@ -195,6 +201,12 @@ def _refined(
     write_parquet(path, table)
     update_state(out_dir, refine=key)
     return point, table, refine_run_count(spec, medians is not None)
+
+
+def _required(model: Simulator) -> list[str]:
+    """The required facts' labels: the refinement and the polish choose by them, so a
+    change in which facts are required makes their saved results stale."""
+    return sorted(t.label for t in model.targets if t.required)
 
 
 def _polished(
@@ -210,6 +222,7 @@ def _polished(
     point, steps = start
     path = out_dir / "polish.parquet"
     key = {"start": point, "steps": steps, "polls": spec.polish_polls}
+    key |= {"required": _required(model), "penalty": REQUIRED_PENALTY, "rule": POLISH_RULE}
     key |= {"seeds": spec.refine_seeds, "scale": spec.check_scale}
     if _up_to_date(out_dir, "polish", key, (path.name,)):
         state = read_state(out_dir)

@@ -4,13 +4,15 @@ The refinement keeps the best of the accepted particles over fresh seeds; each o
 them passed on one seed, and with degenerate weights none may meet every required
 fact. The polish is a compass search (Kolda, Lewis & Torczon 2003, SIAM Review 45)
 from that point: each poll moves every free parameter up and down by its step,
-within its bounds, and runs the moves over the refinement's seeds (common random
-numbers); the best move that lowers the objective is taken, else every step is
-halved. Steps start at a quarter of each parameter's posterior 90% interval, so the
-search stays among the values the posterior holds plausible. The objective is the
-plain loss plus `REQUIRED_PENALTY` x weight x (|miss| - 1)^2 for every required fact
-beyond its tolerance: `littlegiants validate` fails on those, and the loss alone
-would trade them for the targets the model misses at any parameters.
+clamped to its bounds, and runs the moves over the refinement's seeds (common random
+numbers); the best move that lowers the objective without missing more required
+facts than the point it leaves is taken, else every step is halved, until no step
+moves a parameter any more. Steps start at a quarter of each parameter's posterior
+90% interval, so the search stays among the values the posterior holds plausible.
+The objective is the plain loss plus `REQUIRED_PENALTY` x weight x (|miss| - 1)^2
+for every required fact beyond its tolerance: `littlegiants validate` fails on
+those, and the loss alone would trade them for the targets the model misses at any
+parameters.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from model.calibration.summary import ParameterSummary
 
 REQUIRED_PENALTY = 10.0  # a required fact's miss beyond its tolerance weighs 10x a plain miss
 SMALLEST_STEP = 0.01  # of a parameter's prior width: no step is started smaller
+FINEST_STEP = 1e-6  # of a parameter's prior width: the search stops once every step is finer
+POLISH_RULE = "lowest objective among moves missing no more required facts"
 
 
 def objective(simulator: Simulator, score: Score) -> float:
@@ -50,14 +54,17 @@ def first_steps(spec: CalibrationSpec, summaries: Sequence[ParameterSummary]) ->
 
 
 def _moves(spec: CalibrationSpec, point: dict[str, float], steps: dict[str, float]) -> list:
-    """(parameter, signed step, point) for every move up and down that stays in bounds."""
+    """(parameter, step taken, point) for every move up and down by a parameter's step,
+    clamped to its bounds; a move that the bound leaves where it was is not made."""
     moves = []
     for name, step in steps.items():
         bounds = spec.prior_of(name)
+        if step < FINEST_STEP * (bounds.high - bounds.low):
+            continue
         for signed in (step, -step):
             value = min(max(point[name] + signed, bounds.low), bounds.high)
             if value != point[name]:
-                moves.append((name, signed, {**point, name: value}))
+                moves.append((name, value - point[name], {**point, name: value}))
     return moves
 
 
@@ -69,20 +76,26 @@ def polish(
     executor: Any,
     on_done: Callable[[], None] | None = None,
 ) -> tuple[dict[str, float], pd.DataFrame, int]:
-    """The point after `spec.polish_polls` polls from `start`, a table with a row per
-    poll (its best move, the objective before and after it, whether it was taken), and
-    the runs made (moves that would leave the bounds are not run)."""
+    """The point after at most `spec.polish_polls` polls from `start`, a table with a
+    row per poll (its best move, the objective before and after it, whether it was
+    taken), and the runs made (moves a bound leaves in place are not run). A move is
+    taken only if it misses no more required facts than the point it leaves, so the
+    polish never trades a required fact for the others."""
     point, steps = dict(start), dict(steps)
-    current = objective(simulator, score_points(spec, simulator, [point], executor, on_done)[0])
+    first = score_points(spec, simulator, [point], executor, on_done)[0]
+    current, missed = objective(simulator, first), first.required_missed
     rows, points = [], 1
     for poll in range(spec.polish_polls):
         moves = _moves(spec, point, steps)
+        if not moves:  # every step has shrunk below FINEST_STEP of its bounds
+            break
         points += len(moves)
         scores = score_points(spec, simulator, [m[2] for m in moves], executor, on_done)
         values = [objective(simulator, score) for score in scores]
-        best = min(range(len(moves)), key=values.__getitem__)
+        worse = [score.required_missed > missed for score in scores]
+        best = min(range(len(moves)), key=lambda i: (worse[i], values[i]))
         name, signed, moved = moves[best]
-        taken = values[best] < current
+        taken = not worse[best] and values[best] < current
         rows.append(
             {
                 "poll": poll,
@@ -96,7 +109,7 @@ def polish(
             }
         )
         if taken:
-            point, current = moved, values[best]
+            point, current, missed = moved, values[best], scores[best].required_missed
         else:
             steps = {n: step / 2.0 for n, step in steps.items()}
     return point, pd.DataFrame(rows), points * spec.refine_seeds

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import traceback
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -158,7 +159,15 @@ def degenerate_weights_stop(exc: Exception) -> bool:
     to a finite total, or a next proposal fitted to one particle (non-finite covariance)."""
     if isinstance(exc, AssertionError):
         return "not normalized" in str(exc)
-    return isinstance(exc, ValueError) and "infs or NaNs" in str(exc)
+    return isinstance(exc, ValueError) and "infs or NaNs" in str(exc) and _raised_in_proposal(exc)
+
+
+def _raised_in_proposal(exc: Exception) -> bool:
+    """Whether the exception passed through pyabc's proposal fitting (pyabc.transition),
+    so that a NaN from anywhere else, in the model say, is not taken for degenerate
+    weights."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(Path(frame.filename).parent.parts[-2:] == ("pyabc", "transition") for frame in frames)
 
 
 class DegenerateWeightsWarning(UserWarning):

@@ -77,8 +77,8 @@ class CalibrationSpec(BaseModel):
         ge=1,
         le=100_000,
         json_schema_extra={"unit": "particles"},
-        description="With degenerate weights, the nearest particles re-run over fresh seeds "
-        "(1: keep the nearest as it is)",
+        description="The accepted particles nearest the facts re-run over fresh seeds to "
+        "choose the calibrated point (1: keep the nearest as it is)",
     )
     refine_seeds: int = Field(4, ge=1, le=64, json_schema_extra={"unit": "runs per particle"})
     polish_polls: int = Field(

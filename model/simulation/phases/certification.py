@@ -132,8 +132,9 @@ def strongest_first(chance: np.ndarray, capability: np.ndarray, tilt: float) -> 
     leaves every chance at p."""
     if tilt == 0.0 or len(capability) < 2:
         return chance
-    spread = capability.std()
-    z = (capability - capability.mean()) / spread if spread > 0 else np.zeros(len(capability))
+    if np.ptp(capability) == 0.0:  # all alike: every firm is at the mean (std() may round >0)
+        return chance
+    z = (capability - capability.mean()) / capability.std()
     with np.errstate(divide="ignore"):  # a chance of 1 has infinite odds: it stays 1
         log_odds = np.log(chance) - np.log1p(-chance) + tilt * z
     return 1.0 / (1.0 + np.exp(-log_odds))
