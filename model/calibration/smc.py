@@ -167,7 +167,9 @@ def _raised_in_proposal(exc: Exception) -> bool:
     so that a NaN from anywhere else, in the model say, is not taken for degenerate
     weights."""
     frames = traceback.extract_tb(exc.__traceback__)
-    return any(Path(frame.filename).parent.parts[-2:] == ("pyabc", "transition") for frame in frames)
+    return any(
+        Path(frame.filename).parent.parts[-2:] == ("pyabc", "transition") for frame in frames
+    )
 
 
 class DegenerateWeightsWarning(UserWarning):
