@@ -300,6 +300,7 @@ def test_the_pipeline_counts_the_runs_it_makes_and_none_on_a_rerun(tmp_path) -> 
     searched = first.runs - plain - refine_run_count(spec, with_medians)
     assert 0 < searched <= polish_run_count(spec)  # the polish's moves within the bounds
     assert len(read_parquet(tmp_path / "out" / "polish.parquet")) == spec.polish_polls
-    pipeline(spec, tmp_path / "out", SeededSampler(InProcess(), 5), "test", on_run=again)
+    rerun = pipeline(spec, tmp_path / "out", SeededSampler(InProcess(), 5), "test", on_run=again)
     assert again.runs == 0 and again.totals == [0]
+    assert rerun.point == done.point  # the polished point read back, not the refined one
     assert done.report.exists()
