@@ -18,7 +18,7 @@ for c in $(PYTHON_CANDIDATES); do \
 done; exit 1
 endef
 
-.PHONY: run test venv dev lint format clean browser fuzz benchmark calibrate validate docs \
+.PHONY: run test venv dev lint format clean browser fuzz benchmark profile calibrate validate docs \
 	app app-install loadtest
 
 $(VENV)/.created:
@@ -91,6 +91,10 @@ fuzz: $(VENV)/.dev
 
 benchmark: $(VENV)/.dev
 	$(VENV)/bin/python experiments/benchmark.py
+
+# Seconds per phase of the quarter in one 1:1 run (before and after a speed change)
+profile: $(VENV)/.dev
+	$(VENV)/bin/python experiments/profile_phases.py --scale 1
 
 # ABC-SMC in one stage (experiments/calibration.toml); rerunning resumes runs/calibration.
 calibrate: $(VENV)/.installed

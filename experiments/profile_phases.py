@@ -1,0 +1,149 @@
+"""Where a run's time goes: seconds per phase of the quarter (issue 16's profile).
+
+    python experiments/profile_phases.py [--scale 1.0] [--seed 1] [--scenario baseline]
+
+Times each step of `Economy.step` (the phases in `model/simulation/phases/`, the
+year-end accounts and the reporters) over one run, after a small run in the same
+process has loaded the compiled kernels from numba's cache, and prints a Markdown
+table: seconds over the run, share of the run, and seconds per quarter in the first
+and the last simulated year (the population grows, so the later quarters cost more).
+The timers wrap the phase functions only for the timed run and add well under 1% to
+it. Use it before and after a speed change; `benchmark.py` holds the goals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+
+import model.simulation.economy as economy
+from model import Economy, load_scenario
+from model.params import Params
+from model.simulation.agents import Government
+from model.simulation.ledger import Ledger
+from model.simulation.phases import (
+    certification,
+    demand,
+    demography,
+    finance,
+    innovation,
+    matching,
+    production,
+    purchasing,
+)
+from model.simulation.policy import Policy
+
+# (owner, attribute, label) of every call `Economy.step` makes, in its order
+STEPS: tuple[tuple[Any, str, str], ...] = (
+    (Ledger, "start_quarter", "ledger"),
+    (Government, "start_quarter", "government"),
+    (Policy, "apply", "policy events"),
+    (demand, "update", "demand"),
+    (matching, "attach_suppliers", "matching"),
+    (production, "grow_markets", "production: markets"),
+    (purchasing, "buy_inputs", "purchasing"),
+    (production, "settle", "production: settle"),
+    (finance, "raise_funds", "finance"),
+    (innovation, "invest_and_patent", "innovation"),
+    (certification, "run", "certification"),
+    (demography, "enter_and_exit", "demography"),
+    (economy, "close_year", "year-end accounts"),
+    (Economy, "collect", "reporters"),
+)
+
+
+@contextmanager
+def timed_steps(seconds: dict[str, dict[str, float]], labels: list[str]) -> Iterator[None]:
+    """Wrap every step so that `seconds[label][quarter]` adds up its time; `labels`
+    holds the quarter being run (its last item). The originals are restored after."""
+    originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in STEPS]
+
+    def timer(function: Any, label: str) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[label][labels[-1]] += time.perf_counter() - start
+
+        return timed
+
+    try:
+        for (owner, attr, function), (_, _, label) in zip(originals, STEPS, strict=True):
+            setattr(owner, attr, timer(function, label))
+        yield
+    finally:
+        for owner, attr, function in originals:
+            setattr(owner, attr, function)
+
+
+def profile(params: Params, seed: int = 1) -> tuple[pd.DataFrame, float]:
+    """Seconds per step label and quarter over one run of `params` (long table with
+    columns step, quarter, seconds), and the run's wall time."""
+    seconds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    model = Economy(params, seed=seed)
+    labels = [model.label]
+    with timed_steps(seconds, labels):
+        start = time.perf_counter()
+        while model.running:
+            labels.append(model.label)
+            model.step()
+        run = time.perf_counter() - start
+    rows = [
+        {"step": step, "quarter": quarter, "seconds": value}
+        for step, by_quarter in seconds.items()
+        for quarter, value in by_quarter.items()
+    ]
+    return pd.DataFrame(rows, columns=["step", "quarter", "seconds"]), run
+
+
+def summary(table: pd.DataFrame, run: float) -> pd.DataFrame:
+    """Per step: seconds over the run, share of the run, seconds per quarter in the first
+    and the last year; the largest first."""
+    year = table["quarter"].str[:4]
+    first, last = year.min(), year.max()
+    per_year = table.assign(year=year).groupby(["step", "year"])["seconds"].sum()
+    quarters = table.assign(year=year).groupby("year")["quarter"].nunique()
+    out = table.groupby("step")["seconds"].sum().to_frame("seconds")
+    out["share"] = out["seconds"] / run
+    for y in (first, last):
+        out[f"s/quarter {y}"] = per_year.xs(y, level="year").reindex(out.index).fillna(0.0)
+        out[f"s/quarter {y}"] /= quarters[y]
+    return out.sort_values("seconds", ascending=False)
+
+
+def markdown(summary_table: pd.DataFrame, run: float, title: str) -> str:
+    """The summary as a Markdown table with the run's total and what the steps leave."""
+    columns = list(summary_table.columns)
+    lines = [f"**{title}**: run {run:.2f} s", "", "| step | " + " | ".join(columns) + " |"]
+    lines.append("| --- |" + " ---: |" * len(columns))
+    for step, row in summary_table.iterrows():
+        cells = [f"{row['seconds']:.3f}", f"{row['share']:.1%}"]
+        cells += [f"{row[c]:.4f}" for c in columns[2:]]
+        lines.append(f"| {step} | " + " | ".join(cells) + " |")
+    rest = run - summary_table["seconds"].sum()
+    lines.append(f"| (between steps) | {rest:.3f} | {rest / run:.1%} |" + " |" * (len(columns) - 2))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scenario", default="baseline")
+    args = parser.parse_args()
+    Economy(load_scenario(args.scenario, scale=0.005), seed=0).run()  # load the kernels
+    params = load_scenario(args.scenario, scale=args.scale)
+    table, run = profile(params, args.seed)
+    title = f"{args.scenario} at scale {args.scale:g}, seed {args.seed}"
+    print(markdown(summary(table, run), run, title))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The phase profiler (experiments/profile_phases.py) times every step of the quarter."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from model import Economy, load_scenario
+
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+
+
+@pytest.fixture(scope="module")
+def profiler():
+    sys.path.insert(0, str(EXPERIMENTS))
+    try:
+        return importlib.import_module("profile_phases")
+    finally:
+        sys.path.remove(str(EXPERIMENTS))
+
+
+def test_every_step_of_every_quarter_is_timed_and_the_timers_are_removed(profiler) -> None:
+    params = load_scenario("baseline", scale=0.002, time__end="2020Q4")
+    originals = {label: getattr(owner, attr) for owner, attr, label in profiler.STEPS}
+    table, run = profiler.profile(params, seed=3)
+    assert set(table["step"]) == {label for _, _, label in profiler.STEPS}
+    quarters = [f"{y}Q{q}" for y in (2019, 2020) for q in range(1, 5)]
+    per_step = table.groupby("step")["quarter"].apply(set)
+    assert per_step.drop("year-end accounts").map(lambda q: q == set(quarters)).all()
+    assert per_step["year-end accounts"] == {"2019Q4", "2020Q4"}
+    assert table["seconds"].sum() <= run  # the steps are inside the run
+    for owner, attr, label in profiler.STEPS:
+        assert getattr(owner, attr) is originals[label], label
+    summary = profiler.summary(table, run)
+    assert summary["share"].sum() == pytest.approx(table["seconds"].sum() / run)
+    assert list(summary.columns) == ["seconds", "share", "s/quarter 2019", "s/quarter 2020"]
+    text = profiler.markdown(summary, run, "t")
+    assert text.count("\n| ") == len(summary) + 3  # header, rule, each step, between steps
+
+
+def test_a_profiled_run_gives_the_same_output_as_a_plain_one(profiler) -> None:
+    params = load_scenario("baseline", scale=0.002, time__end="2019Q4")
+    plain = Economy(params, seed=3)
+    plain.run()
+    timed = Economy(params, seed=3)
+    with profiler.timed_steps(profiler.defaultdict(lambda: profiler.defaultdict(float)), ["x"]):
+        timed.run()
+    a = plain.datacollector.get_model_vars_dataframe()
+    b = timed.datacollector.get_model_vars_dataframe()
+    assert a.equals(b)
