@@ -22,9 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from model.comparison.compare import CONFIDENCE, paired_differences
+from model.comparison.compare import CONFIDENCE, paired_differences, t_quantile
 from model.params import Params
 from model.params.loading import read_dotted, with_changes
 from model.simulation.runner import run_jobs, simulate
@@ -77,7 +76,7 @@ def decompose(differences: np.ndarray) -> dict[str, float]:
     parameter_variance = max(0.0, between - seed_variance / seeds)
     effect = float(differences.mean())
     # The same t quantile for both, so they coincide when the parameters add nothing.
-    quantile = stats.t.ppf(0.5 + CONFIDENCE / 2, draws * (seeds - 1))
+    quantile = t_quantile(0.5 + CONFIDENCE / 2, draws * (seeds - 1))
     seed_half = quantile * np.sqrt(seed_variance / (draws * seeds))
     both_half = quantile * np.sqrt(parameter_variance + seed_variance / (draws * seeds))
     return {

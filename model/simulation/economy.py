@@ -84,10 +84,13 @@ class Economy(mesa.Model):
     def _found_population(self) -> Population:
         p = self.params.population
         initial = max(1, round(p.initial_firms * self.params.scale))
-        # Room for the expected entry (zeroed pages cost nothing until used), at most 4x;
-        # beyond that the buffers grow by half when they fill up.
+        # Room for the expected net entry (entry less mature firms' exits), at most 4x;
+        # beyond that the buffers grow by half when they fill up. Room left unused still
+        # costs memory (zeroed buffers this size come from the heap): counting entry
+        # alone, the 1:1 2019-30 run reserved 2.06M rows for 1.29M used.
         quarters = self.end_quarter - self.quarter + 1
-        growth = min((1.0 + self.params.demography.entry_rate) ** quarters, 4.0)
+        d = self.params.demography
+        growth = min((1.0 + max(d.entry_rate - d.exit_rate, 0.0)) ** quarters, 4.0)
         population = Population(capacity=int(initial * growth * 1.05) + 16)
         founded = population.add(
             draw_firms(
