@@ -16,18 +16,22 @@ from typing import Any
 import numba
 import numpy as np
 
+ERROR_MODEL = "numpy"
+
 
 def kernel[F: Callable[..., Any]](function: F) -> F:
     """Compile a per-firm rule or loop (nopython mode, cached on disk, no fast-math: the
     arithmetic is IEEE, as numpy's, so results do not depend on the machine's vector
-    units)."""
-    return numba.njit(cache=True, nogil=True)(function)  # type: ignore[return-value]
+    units). Division by zero gives inf or nan, as in numpy, instead of raising
+    (`error_model="numpy"`): without a check before every division, loops compile to
+    vector instructions, which round each element exactly as scalar ones do."""
+    return numba.njit(cache=True, nogil=True, error_model=ERROR_MODEL)(function)  # type: ignore[return-value]
 
 
 def rule[F: Callable[..., Any]](function: F) -> F:
     """Compile a rule for one firm, called from kernels: inlined into each kernel that
     calls it (a call would pass its arrays with reference counting, per firm)."""
-    return numba.njit(inline="always")(function)  # type: ignore[return-value]
+    return numba.njit(inline="always", error_model=ERROR_MODEL)(function)  # type: ignore[return-value]
 
 
 @rule
