@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,20 @@ def test_a_profiled_run_gives_the_same_output_as_a_plain_one(profiler) -> None:
     a = plain.datacollector.get_model_vars_dataframe()
     b = timed.datacollector.get_model_vars_dataframe()
     assert a.equals(b)
+
+
+def test_every_call_of_the_quarter_is_in_the_profilers_list(profiler) -> None:
+    # STEPS copies Economy.step by hand: a step added there must be added to it too, or
+    # its time shows only as "(between steps)".
+    step = ast.parse(textwrap.dedent(inspect.getsource(Economy.step)))
+    called = {
+        node.func.attr
+        for node in ast.walk(step)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    } | {
+        node.func.id
+        for node in ast.walk(step)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    timed = {attr for _, attr, _ in profiler.STEPS}
+    assert called - {"append", "len"} == timed  # the label list and the row count
