@@ -10,6 +10,8 @@ import importlib.util
 import os
 import socket
 import sys
+import threading
+import time
 import warnings
 from typing import Annotated
 
@@ -92,7 +94,8 @@ def serve_app(
 
     seconds = warm_up()  # the first page then draws as fast as any later one
     console.print(f"page warmed up in {seconds:.1f} s")
-    console.print(f"[green]littlegiants classroom page:[/] http://{host}:{port}  (Ctrl+C stops it)")
+    # The address is printed once the server has served the page's files (below).
+    threading.Thread(target=announce_when_served, args=(host, port), daemon=True).start()
     from solara.__main__ import cli as solara_cli
 
     # Solara warns at every page that a plain-http session cookie falls back to
@@ -104,6 +107,23 @@ def serve_app(
         solara_cli(arguments, standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+def announce_when_served(host: str, port: int) -> None:
+    """Once the server answers, have it render its page and compress the files the page
+    loads (model/classroom/first_fetch.py), then print the address."""
+    from model.classroom.first_fetch import fetch_page_files, wait_until_answering
+
+    local = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    root = f"http://[{local}]:{port}" if ":" in local else f"http://{local}:{port}"
+    started = time.perf_counter()
+    try:
+        wait_until_answering(root + "/readyz")
+        count = fetch_page_files(root)
+        console.print(f"page files served once ({count}) in {time.perf_counter() - started:.1f} s")
+    except OSError as exc:  # the page still works, its first visitor just waits longer
+        console.print(f"could not fetch the page files once: {exc}")
+    console.print(f"[green]littlegiants classroom page:[/] http://{host}:{port}  (Ctrl+C stops it)")
 
 
 @app.command("app-assets")
