@@ -31,6 +31,16 @@ SERVER_ENVIRONMENT = {
 }
 
 
+def page_script_environment() -> dict[str, str]:
+    """Solara's setting that serves the page's own first script (custom.js), which starts
+    the page's late scripts early; empty if an install left the folder out."""
+    from model.classroom.assets import PAGE_SCRIPT_FOLDER
+
+    if not (PAGE_SCRIPT_FOLDER / "custom.js").is_file():
+        return {}
+    return {"SOLARA_ASSETS_EXTRA_LOCATIONS": str(PAGE_SCRIPT_FOLDER)}
+
+
 def free_port(host: str) -> int:
     """A TCP port nobody listens on at `host` right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -87,7 +97,7 @@ def serve_app(
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port {port}: allowed 0 <= port <= 65535")
     require_app_extra()
-    os.environ.update(SERVER_ENVIRONMENT)
+    os.environ.update(SERVER_ENVIRONMENT | page_script_environment())
     ensure_assets()
     port = port or free_port(host)
     from model.classroom.warm import warm_up
