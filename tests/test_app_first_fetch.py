@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from model.classroom.assets import PAGE_SCRIPT_FOLDER, VEGA_VERSIONS
-from model.classroom.first_fetch import files_in_page
+from model.classroom.first_fetch import fetch_page_files, files_in_page
 
 FIRST_SCRIPT = PAGE_SCRIPT_FOLDER / "custom.js"
 NBEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "nbextensions"
@@ -47,3 +47,19 @@ def test_ipyvue_takes_the_early_compiler_from_the_chunk_list_it_reads() -> None:
     assert pushed is not None
     assert f"globalThis.{pushed.group(1)}" in widget_code
     assert re.search(r'\.e\("vue-sfc"\)', widget_code)
+
+
+def test_a_file_the_server_lacks_does_not_stop_the_others(tmp_path: Path) -> None:
+    """Served from a plain folder: the page names two files, one of them missing."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "index.html").write_text('<script src="/gone.js"></script><link href="/a.css">')
+    (tmp_path / "a.css").write_text("body {}")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        served = fetch_page_files(f"http://127.0.0.1:{server.server_address[1]}")
+        server.shutdown()
+    assert served == 1  # a.css; gone.js and the two widget scripts are missing

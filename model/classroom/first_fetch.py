@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+import urllib.error
 import urllib.request
 
 # Files a page loads that its HTML does not name: Solara's page asks RequireJS for
@@ -52,9 +53,14 @@ def wait_until_answering(url: str, timeout_s: float = 120) -> None:
 
 def fetch_page_files(root: str) -> int:
     """Ask the server at `root` (http://host:port) for its page and the files the page
-    loads; returns how many files were fetched."""
+    loads; returns how many files it served (one it lacks is skipped: the browser
+    would not get it either)."""
     html = urllib.request.urlopen(root + "/", timeout=30).read().decode()
-    paths = list(dict.fromkeys([*files_in_page(html), *LATE_FILES]))
-    for path in paths:
-        fetch(root + path)
-    return len(paths)
+    served = 0
+    for path in dict.fromkeys([*files_in_page(html), *LATE_FILES]):
+        try:
+            fetch(root + path)
+            served += 1
+        except urllib.error.HTTPError:
+            continue
+    return served
