@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENS = Path(__file__).resolve().parents[1] / "runs" / "screens"
 START_TIMEOUT_S = 120
+ADDRESS_LINE = "littlegiants classroom page:"
 RENDER_TIMEOUT_MS = 120_000  # generous: on a busy 2-core machine a redraw can take seconds
 QUARTERS = 28  # 2019Q1 to 2025Q4
 # A page's first screen is drawn: the Now panel and every chart in view (the little
@@ -47,16 +48,20 @@ HAS_CHROMIUM = pytest.mark.skipif(
 
 
 def _wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None:
+    """Wait until the app prints its address (it does once its server has served the
+    page's files, as a teacher would see it) and the page answers."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"littlegiants app exited with {server.returncode}:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
+            if ADDRESS_LINE in log.read_text():
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
         except OSError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.2)
     pytest.fail(f"littlegiants app did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
 
 

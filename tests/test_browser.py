@@ -93,6 +93,18 @@ def first_render(browser, url: str) -> tuple[object, float]:
     return page, round(time.perf_counter() - started, 2)
 
 
+# Started by the page's first script (model/classroom/browser/custom.js) and taken up by
+# ipyvue and the charts: a second request would mean one of them loaded it again.
+LATE_SCRIPTS = ("/jupyter-vue/nodeps-vue-sfc.js", "/vega.min.js")
+
+
+def requests_for_late_scripts(page) -> dict[str, int]:
+    """How often the page has asked for each of its two late scripts."""
+    names = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    paths = [name.split("?")[0] for name in names]
+    return {script: sum(path.endswith(script) for path in paths) for script in LATE_SCRIPTS}
+
+
 def browser_processes(server_pid: int) -> list[int]:
     """Chromium and Playwright's driver: this process's descendants but the server."""
     return sorted(set(process_tree(os.getpid())) - set(process_tree(server_pid)) - {os.getpid()})
@@ -174,6 +186,7 @@ def test_classroom_page_plays_reacts_to_sliders_and_forks_a_twin(app: tuple[str,
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             cold, timing["first_render_s"] = first_render(browser, url)
+            assert requests_for_late_scripts(cold) == dict.fromkeys(LATE_SCRIPTS, 1)
             cold.close()
             page, timing["first_render_warm_s"] = first_render(browser, url)
             expect(page).to_have_title("Little giants classroom")

@@ -37,6 +37,9 @@ KEY_FILES = {
     "vega": "build/vega.min.js",
 }
 NPM_TIMEOUT_SECONDS = 300
+# The page's own first script (custom.js), served by Solara from an assets folder named in
+# SOLARA_ASSETS_EXTRA_LOCATIONS (see `littlegiants app`).
+PAGE_SCRIPT_FOLDER = Path(__file__).with_name("browser")
 
 
 class AssetsError(RuntimeError):

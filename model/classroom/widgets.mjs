@@ -6,25 +6,32 @@
    synchronised traits as data and its `vue_` methods as methods. */
 import { h } from "vue";
 
-/* Vega from the page's own files, requested once per page: the feed asks for it as
-   soon as the page mounts, so it downloads and compiles while the other widgets are
-   drawn, and every chart waits for the same promise. */
+/* Vega from the page's own files, once per page, and every chart waits for the same
+   promise: the one the page's first script started while the server built the page
+   (model/classroom/browser/custom.js), else one through RequireJS, asked for as soon as
+   the feed is created. */
 let vegaLoading = null;
 const FIRST_SCREEN_MS = 3000;  // the panels below the fold come after this at the latest
 function loadVega(versions) {
+    if (!vegaLoading && window.lgVegaEarly) {
+        vegaLoading = window.lgVegaEarly.catch(() => requireVega(versions));
+    }
     if (!vegaLoading) {
-        const cdn = (window.solara && window.solara.cdn) || "./_solara/cdn";
-        const paths = { "vega": `${cdn}/vega@${versions.vega}/build/vega.min` };
-        vegaLoading = new Promise((resolve, reject) => {
-            window.require.config({ paths });
-            window.require(["vega"], (vega) => resolve(vega), (error) => {
-                vegaLoading = null;  // a later chart tries again, with a fresh request
-                window.require.undef("vega");
-                reject(error);
-            });
-        });
+        vegaLoading = requireVega(versions);
     }
     return vegaLoading;
+}
+function requireVega(versions) {
+    const cdn = (window.solara && window.solara.cdn) || "./_solara/cdn";
+    const paths = { "vega": `${cdn}/vega@${versions.vega}/build/vega.min` };
+    return new Promise((resolve, reject) => {
+        window.require.config({ paths });
+        window.require(["vega"], (vega) => resolve(vega), (error) => {
+            vegaLoading = null;  // a later chart tries again, with a fresh request
+            window.require.undef("vega");
+            reject(error);
+        });
+    });
 }
 
 /* VegaStream: a Vega chart (compiled from Vega-Lite on the server) embedded once.

@@ -10,6 +10,8 @@ import importlib.util
 import os
 import socket
 import sys
+import threading
+import time
 import warnings
 from typing import Annotated
 
@@ -27,6 +29,16 @@ SERVER_ENVIRONMENT = {
     "SOLARA_THEME_SHOW_BANNER": "false",
     "SOLARA_THEME_TITLE": TITLE,
 }
+
+
+def page_script_environment() -> dict[str, str]:
+    """Solara's setting that serves the page's own first script (custom.js), which starts
+    the page's late scripts early; empty if an install left the folder out."""
+    from model.classroom.assets import PAGE_SCRIPT_FOLDER
+
+    if not (PAGE_SCRIPT_FOLDER / "custom.js").is_file():
+        return {}
+    return {"SOLARA_ASSETS_EXTRA_LOCATIONS": str(PAGE_SCRIPT_FOLDER)}
 
 
 def free_port(host: str) -> int:
@@ -85,14 +97,15 @@ def serve_app(
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port {port}: allowed 0 <= port <= 65535")
     require_app_extra()
-    os.environ.update(SERVER_ENVIRONMENT)
+    os.environ.update(SERVER_ENVIRONMENT | page_script_environment())
     ensure_assets()
     port = port or free_port(host)
     from model.classroom.warm import warm_up
 
     seconds = warm_up()  # the first page then draws as fast as any later one
     console.print(f"page warmed up in {seconds:.1f} s")
-    console.print(f"[green]littlegiants classroom page:[/] http://{host}:{port}  (Ctrl+C stops it)")
+    # The address is printed once the server has served the page's files (below).
+    threading.Thread(target=announce_when_served, args=(host, port), daemon=True).start()
     from solara.__main__ import cli as solara_cli
 
     # Solara warns at every page that a plain-http session cookie falls back to
@@ -104,6 +117,23 @@ def serve_app(
         solara_cli(arguments, standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+def announce_when_served(host: str, port: int) -> None:
+    """Once the server answers, have it render its page and compress the files the page
+    loads (model/classroom/first_fetch.py), then print the address."""
+    from model.classroom.first_fetch import fetch_page_files, wait_until_answering
+
+    local = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    root = f"http://[{local}]:{port}" if ":" in local else f"http://{local}:{port}"
+    started = time.perf_counter()
+    try:
+        wait_until_answering(root + "/readyz")
+        count = fetch_page_files(root)
+        console.print(f"page files served once ({count}) in {time.perf_counter() - started:.1f} s")
+    except OSError as exc:  # the page still works, its first visitor just waits longer
+        console.print(f"could not fetch the page files once: {exc}")
+    console.print(f"[green]littlegiants classroom page:[/] http://{host}:{port}  (Ctrl+C stops it)")
 
 
 @app.command("app-assets")

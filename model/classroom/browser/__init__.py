@@ -1,0 +1,1 @@
+"""The page's own first script (custom.js), served by Solara as an assets folder's."""
