@@ -55,7 +55,8 @@ def fetch_page_files(root: str) -> int:
     """Ask the server at `root` (http://host:port) for its page and the files the page
     loads; returns how many files it served (one it lacks is skipped: the browser
     would not get it either)."""
-    html = urllib.request.urlopen(root + "/", timeout=30).read().decode()
+    with urllib.request.urlopen(root + "/", timeout=30) as response:
+        html = response.read().decode()
     served = 0
     for path in dict.fromkeys([*files_in_page(html), *LATE_FILES]):
         try:
