@@ -21,6 +21,8 @@ from model.calibration.problem import FitTarget, fit_targets, floored_rms_scale
 from model.calibration.sampler import InProcess, SeededSampler, job_seed
 from model.calibration.smc import (
     DegenerateWeightsWarning,
+    build_abc,
+    fingerprint,
     finished_generations,
     last_posterior,
     run_abc,
@@ -304,3 +306,16 @@ def test_the_pipeline_counts_the_runs_it_makes_and_none_on_a_rerun(tmp_path) -> 
     assert again.runs == 0 and again.totals == [0]
     assert rerun.point == done.point  # the polished point read back, not the refined one
     assert done.report.exists()
+
+
+def test_the_proposal_is_widened_by_the_specs_scaling_which_the_history_remembers() -> None:
+    """The next generation's proposal is the particles' covariance times the spec's
+    `proposal_scaling`; since the particles depend on it, a history made with another
+    scaling is not resumed."""
+    spec = tiny_spec(proposal_scaling=3.0)
+    targets = synthetic_targets(spec)
+    abc = build_abc(spec, SeededSampler(InProcess(), spec.base_seed), targets, BASE)
+    (transition,) = abc.transitions
+    assert isinstance(transition, MultivariateNormalTransition)
+    assert transition.scaling == 3.0
+    assert fingerprint(spec, targets, BASE) != fingerprint(tiny_spec(), targets, BASE)

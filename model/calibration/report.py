@@ -286,7 +286,10 @@ def write_calibration_report(
         "Epsilon is the acceptance threshold on the adaptive distance (root of the weighted "
         "sum of squared misses, each miss in tolerance units divided by its scale); the "
         "scales shrink as the population converges, so epsilons of different generations "
-        "are in different units.",
+        "are in different units. Each generation proposes from a normal kernel around the "
+        "last one's particles: their weighted covariance, narrowed by Silverman's rule and "
+        f"widened {spec.proposal_scaling:g} times (`proposal_scaling`); ESS is the "
+        "effective number of particles of the importance weights (prior over proposal).",
         "",
         "## Parameters: prior and posterior",
         "",

@@ -82,6 +82,7 @@ def fingerprint(spec: CalibrationSpec, targets: Sequence[FitTarget], base: Param
                     "base_seed",
                     "population_size",
                     "epsilon_quantile",
+                    "proposal_scaling",
                     "parameters",
                 },
             ),
@@ -96,7 +97,8 @@ def fingerprint(spec: CalibrationSpec, targets: Sequence[FitTarget], base: Param
 def build_abc(
     spec: CalibrationSpec, sampler: pyabc.sampler.Sampler, targets, base: Params
 ) -> pyabc.ABCSMC:
-    """The pyabc ABC-SMC object: priors, simulator, adaptive distance, quantile epsilon."""
+    """The pyabc ABC-SMC object: priors, simulator, adaptive distance, quantile epsilon,
+    and a multivariate normal proposal widened by the spec's `proposal_scaling`."""
     return pyabc.ABCSMC(
         models=simulator(spec, base, targets),
         parameter_priors=prior(spec),
@@ -104,6 +106,7 @@ def build_abc(
         population_size=spec.population_size,
         sampler=sampler,
         eps=pyabc.epsilon.QuantileEpsilon(alpha=spec.epsilon_quantile),
+        transitions=pyabc.transition.MultivariateNormalTransition(scaling=spec.proposal_scaling),
     )
 
 

@@ -8,6 +8,7 @@ population_size = 100     # accepted particles per generation
 generations = 6           # at most this many generations ...
 min_epsilon = 1.0         # ... or stop once epsilon (tolerance units) is this small
 epsilon_quantile = 0.5    # next epsilon: this quantile of the last generation's distances
+proposal_scaling = 2.0    # next proposal: the particles' covariance (Silverman's bandwidth) x this
 [[parameters]]
 name = "certification.national.approval"
 low = 0.3
@@ -68,6 +69,14 @@ class CalibrationSpec(BaseModel):
     generations: int = Field(6, ge=1, le=100)
     min_epsilon: float = Field(0.0, ge=0, json_schema_extra={"unit": "tolerance units"})
     epsilon_quantile: float = Field(0.5, gt=0, lt=1)
+    proposal_scaling: float = Field(
+        1.0,
+        ge=0.25,
+        le=16,
+        description="Factor on the covariance of the next generation's proposal (pyabc's "
+        "MultivariateNormalTransition scaling): above 1 it reaches further from the "
+        "particles, which keeps the importance weights from collapsing onto a few",
+    )
     max_evaluations: int = Field(1_000_000, ge=1, json_schema_extra={"unit": "particles"})
     check_draws: int = Field(20, ge=2, le=10_000, json_schema_extra={"unit": "posterior draws"})
     check_seeds: int = Field(2, ge=1, le=64, json_schema_extra={"unit": "runs per draw"})
