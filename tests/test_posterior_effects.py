@@ -14,13 +14,20 @@ import pandas as pd
 import pytest
 
 from model import load_scenario
+from model.comparison.report import (
+    POSTERIOR_END,
+    POSTERIOR_START,
+    README_END,
+    README_START,
+    replace_block,
+)
 from model.comparison.uncertainty import (
     compare_over_posterior,
     decompose,
     uncertainty_table,
     with_draw,
 )
-from model.comparison.uncertainty_report import uncertainty_markdown
+from model.comparison.uncertainty_report import posterior_readme_section, uncertainty_markdown
 from model.errors import ConfigError
 from model.evidence.posterior import (
     Posterior,
@@ -94,6 +101,24 @@ def test_the_model_effects_decomposition_adds_up(over_posterior) -> None:
             assert row.total_variance <= row.seed_variance * 1.0 + 1e-9
     text = uncertainty_markdown(over_posterior, "baseline", ["2021Q4"], ["national_little_giants"])
     assert "4 posterior draws × 3 seeds" in text and "no_restrictions" in text
+
+
+def test_the_readme_posterior_block_keeps_the_seed_noise_table(over_posterior) -> None:
+    """`compare --posterior --readme` writes its own block: the effect on the national
+    count with its seed and parameter parts, and the seed-noise table stays as it was."""
+    section = posterior_readme_section(over_posterior, "baseline", "2021Q4", "littlegiants x")
+    readme = f"{README_START}\nseeds\n{README_END}\n{POSTERIOR_START}\nold\n{POSTERIOR_END}\n"
+    text = replace_block(readme, section, posterior=True)
+    assert f"{README_START}\nseeds\n{README_END}" in text and "old" not in text
+    assert "4 posterior draws × 3 seeds" in text and "parameter s.d." in text
+    row = next(line for line in text.splitlines() if line.startswith("| no_restrictions |"))
+    table = uncertainty_table(over_posterior, "baseline", "2021Q4", ["national_little_giants"])
+    effect = table.effect.iloc[0]
+    assert row.split("|")[3].strip() == (
+        f"{effect:+,.0f}" if abs(effect) >= 100 else f"{effect:+,.2f}"
+    )
+    with pytest.raises(ValueError, match="posterior-table"):
+        replace_block(f"{README_START}\n{README_END}\n", section, posterior=True)
 
 
 def test_a_draw_replaces_inherited_values_but_not_a_scenarios_own_choice() -> None:

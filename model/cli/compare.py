@@ -47,7 +47,11 @@ def compare(
     workers: Processes = 0,
     base_seed: BaseSeed = DEFAULT_BASE_SEED,
     readme: Annotated[
-        Path | None, typer.Option(help="Also rewrite the scenario table in this README")
+        Path | None,
+        typer.Option(
+            help="Also rewrite the scenario table in this README (with --posterior: its "
+            "posterior table)"
+        ),
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace results already in --out")] = False,
     channels: Annotated[
@@ -122,8 +126,15 @@ def compare(
         service_results,
     )
     if readme is not None:
-        section = readme_section(results, params[0].name, highlights, command, channel_results)
-        _replace_readme_block(readme, section)
+        if draws:
+            from model.comparison.compare import summary_quarters
+            from model.comparison.uncertainty_report import posterior_readme_section
+
+            quarter = summary_quarters(results)[0]
+            section = posterior_readme_section(results, params[0].name, quarter, command)
+        else:
+            section = readme_section(results, params[0].name, highlights, command, channel_results)
+        _replace_readme_block(readme, section, posterior=bool(draws))
     console.print(
         f"[green]wrote[/] {out_dir / 'results.parquet'} and {report} "
         f"in {time.perf_counter() - started:.1f} s"
@@ -161,8 +172,9 @@ def _scenario_names(names: list[str], all_scenarios: bool) -> list[str]:
     return names
 
 
-def _replace_readme_block(path: Path, section: str) -> None:
-    """Rewrite the generated block of a README, leaving the rest as it is."""
+def _replace_readme_block(path: Path, section: str, posterior: bool) -> None:
+    """Rewrite the generated block of a README (the posterior one for --posterior),
+    leaving the rest as it is."""
     from model.comparison.report import replace_block
 
     try:
@@ -170,6 +182,6 @@ def _replace_readme_block(path: Path, section: str) -> None:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from exc
     try:
-        write_text(path, replace_block(text, section))
+        write_text(path, replace_block(text, section, posterior))
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from exc

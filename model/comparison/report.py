@@ -43,6 +43,9 @@ from model.reports.report import (
 FIGURE_DIR = "figures"
 README_START = "<!-- scenario-table:start -->"
 README_END = "<!-- scenario-table:end -->"
+# The block `compare --posterior --readme` writes, so that the seed-noise table stays.
+POSTERIOR_START = "<!-- posterior-table:start -->"
+POSTERIOR_END = "<!-- posterior-table:end -->"
 TABLE_VARIABLES = (
     "national_little_giants",
     "lg_invention_patents_mean",
@@ -203,7 +206,8 @@ def band_note(results: pd.DataFrame) -> str:
     """Which band the tables show: seed noise alone, or posterior draws x seeds."""
     if "draw" not in results.columns:
         return (
-            "✓ = 95% confidence interval of the paired difference excludes zero; (5-95% over seeds)"
+            "✓ = 95% confidence interval of the paired difference excludes zero, from seed "
+            "noise alone (at the calibrated point); (5-95% over seeds)"
         )
     draws, seeds = results["draw"].nunique(), results["seed"].nunique()
     return (
@@ -273,9 +277,11 @@ def write_comparison_report(
     return write_text(out_dir / "report.md", "\n".join(lines))
 
 
-def replace_block(text: str, section: str) -> str:
-    """`text` with what lies between the README markers replaced by `section`."""
-    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
+def replace_block(text: str, section: str, posterior: bool = False) -> str:
+    """`text` with what lies between the README markers replaced by `section`: the
+    scenario table's, or with `posterior` the posterior table's."""
+    start, end = (POSTERIOR_START, POSTERIOR_END) if posterior else (README_START, README_END)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if not pattern.search(text):
-        raise ValueError(f"no '{README_START}' ... '{README_END}' markers")
-    return pattern.sub(lambda _: f"{README_START}\n{section}{README_END}", text, count=1)
+        raise ValueError(f"no '{start}' ... '{end}' markers")
+    return pattern.sub(lambda _: f"{start}\n{section}{end}", text, count=1)
