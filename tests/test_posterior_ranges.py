@@ -14,6 +14,7 @@ from model.sweeps.experiment import load_experiment
 
 APPROVAL = "certification.national.approval"
 EXPERIMENTS = Path(__file__).parents[1] / "experiments"
+GRID = np.linspace(0.0, 1.0, 101)
 
 
 def write(tmp_path: Path, parameter: str, values=None) -> Path:
@@ -30,10 +31,16 @@ def write(tmp_path: Path, parameter: str, values=None) -> Path:
 
 
 def test_a_range_from_the_posterior_is_its_5_to_95_percent_interval(tmp_path) -> None:
-    experiment = load_experiment(write(tmp_path, "from_posterior = true\n"))
+    """A sample around the baseline's value (which the range then holds as it is)."""
+    value = load_experiment(write(tmp_path, "from_posterior = true\n")).base
+    value = value.certification.national.approval
+    a, b = value - 0.3, value + 0.05  # the value sits below the sample's 95% quantile
+    experiment = load_experiment(write(tmp_path, "from_posterior = true\n", a + (b - a) * GRID))
     low, high = experiment.spec.parameters[APPROVAL].range
-    # Each draw sits at the middle of its weight step: 0.5 + 4.55 x 0.004 = 0.5182.
-    assert low == pytest.approx(0.5182) and high == pytest.approx(0.8818)
+    # Each draw sits at the middle of its weight step: a + 4.55 steps of (b - a) / 100.
+    assert low == pytest.approx(a + 0.0455 * (b - a)) and high == pytest.approx(
+        b - 0.0455 * (b - a)
+    )
     assert all(low <= point[0] <= high for point in experiment.points)
 
 
