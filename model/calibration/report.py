@@ -90,7 +90,10 @@ def _point_sentence(spec: CalibrationSpec, facts: RunFacts) -> str:
             f"{count} particles), so the posterior takes its accepted particles alike "
             "(each within epsilon of the facts), without the importance correction, and "
             f"`calibrated.toml` holds {held}{polished} (table below: one common seed "
-            "flatters some particles); more particles per generation would cure it."
+            "flatters some particles). Particles taken alike keep the proposal's "
+            "concentration, so the intervals below understate the uncertainty; more "
+            "particles, a wider proposal (`proposal_scaling`) or fewer free parameters "
+            "keep the weights usable longer."
         )
     if not refine_plan(spec):
         return (
