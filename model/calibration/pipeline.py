@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from model.calibration.check import check_draws, predictive_runs
+from model.calibration.information import history_information
 from model.calibration.polish import (
     POLISH_RULE,
     REQUIRED_PENALTY,
@@ -121,7 +122,14 @@ def calibrate(
         wall_minutes=float(table["wall_time"].fillna(0).sum()) / 60.0,
     )
     report = write_calibration_report(
-        out_dir, spec, (posterior, point), summaries, predictive, facts, (refined, polished)
+        out_dir,
+        spec,
+        (posterior, point),
+        summaries,
+        predictive,
+        facts,
+        (refined, polished),
+        history_information(history, spec),
     )
     if write_scenario:
         write_text(spec.output, scenario_toml(spec, point, facts))

@@ -1,0 +1,96 @@
+"""How much the targets could identify at best: a linear-Gaussian reading of the
+calibration's own simulations.
+
+Every accepted particle of every generation is a simulation: its parameters, each scaled
+to its prior's width (log for a log-uniform prior), and its statistics (each target's
+miss in tolerance units). A linear regression of the statistics on the parameters gives
+the Jacobian J and the residual covariance R (seed noise and whatever the line misses).
+The information the targets carry is F = J' R^-1 J; a uniform prior adds a precision of
+12 per parameter (its variance is 1/12 of its width squared). The approximate posterior
+covariance is (F + 12 I)^-1, and its 90% width against the prior's is the best-case
+width ratio: what an inference using every simulation efficiently would reach if the
+model were linear around the particles. Statistics the parameters barely move (R^2 below
+MIN_R2, such as bounds every particle meets) are left out. Zero eigenvalues of F are
+directions no target constrains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyabc
+
+from model.calibration.spec import CalibrationSpec
+
+MIN_R2 = 0.1
+PRIOR_PRECISION = 12.0
+ZERO = 1e-6  # an eigenvalue below this share of the largest is a direction no target sees
+
+
+@dataclass(frozen=True)
+class Information:
+    """Best-case width ratios per parameter and the directions no target constrains."""
+
+    parameters: list[str]
+    width_ratios: np.ndarray
+    zero_directions: int
+    statistics: list[str]
+    r2: np.ndarray
+    particles: int
+
+    @property
+    def kept(self) -> np.ndarray:
+        return self.r2 > MIN_R2
+
+
+def linear_information(
+    scaled: np.ndarray, stats: np.ndarray, parameters: list[str], statistics: list[str]
+) -> Information:
+    """The information of `stats` (particles x statistics) about `scaled` (particles x
+    parameters, each on its prior's width from 0 to 1)."""
+    design = np.column_stack([np.ones(len(scaled)), scaled])
+    coef, *_ = np.linalg.lstsq(design, stats, rcond=None)
+    residuals = stats - design @ coef
+    spread = stats.var(0)
+    r2 = np.where(spread > 0, 1 - residuals.var(0) / np.where(spread > 0, spread, 1), 0.0)
+    kept = r2 > MIN_R2
+    jacobian = coef[1:].T[kept]
+    information = np.zeros((scaled.shape[1],) * 2)
+    if kept.any():
+        information = jacobian.T @ _pseudo_inverse(np.cov(residuals[:, kept].T)) @ jacobian
+    eigen, vectors = np.linalg.eigh((information + information.T) / 2)
+    eigen = np.clip(eigen, 0.0, None)  # rounding may leave a zero direction slightly negative
+    zero = int(np.sum(eigen <= ZERO * max(eigen.max(), ZERO)))
+    covariance = (vectors / (eigen + PRIOR_PRECISION)) @ vectors.T
+    ratios = np.sqrt(np.diag(covariance) * PRIOR_PRECISION)
+    return Information(parameters, ratios, zero, statistics, r2, len(scaled))
+
+
+def _pseudo_inverse(covariance: np.ndarray) -> np.ndarray:
+    """The inverse of a residual covariance on the directions it has (statistics that move
+    together, such as misses clipped at the same bound, leave it singular)."""
+    eigen, vectors = np.linalg.eigh(np.atleast_2d(covariance))
+    has = eigen > ZERO * max(eigen.max(), 0.0)
+    return (vectors[:, has] / eigen[has]) @ vectors[:, has].T
+
+
+def history_information(history: pyabc.History, spec: CalibrationSpec) -> Information | None:
+    """`linear_information` over every accepted particle of the history (None when there
+    are too few particles for the regression)."""
+    names = [p.name for p in spec.parameters]
+    values, sums = [], []
+    for t in range(history.max_t + 1):
+        frame, _ = history.get_distribution(m=0, t=t)
+        values += frame[names].to_numpy().tolist()
+        sums += history.get_weighted_sum_stats(t=t)[1]
+    if len(values) < 2 * (len(names) + 1):
+        return None
+    keys = list(sums[0])
+    stats = np.array([[s[k] for k in keys] for s in sums], float)
+    values = np.array(values, float)
+    scaled = np.empty_like(values)
+    for j, p in enumerate(spec.parameters):
+        f = np.log if p.prior == "loguniform" else np.asarray
+        scaled[:, j] = (f(values[:, j]) - f(p.low)) / (f(p.high) - f(p.low))
+    return linear_information(scaled, stats, names, keys)
