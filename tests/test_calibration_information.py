@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 from calibration_helpers import tiny_spec
 
-from model.calibration.information import history_information, linear_information
-from model.calibration.report import information_section
+from model.calibration.information import (
+    history_information,
+    information_section,
+    linear_information,
+)
 
 
 def synthetic(n: int = 600, noise: float = 0.2):

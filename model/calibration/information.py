@@ -22,6 +22,8 @@ import numpy as np
 import pyabc
 
 from model.calibration.spec import CalibrationSpec
+from model.calibration.summary import IDENTIFIED_RATIO
+from model.reports.report import markdown_table
 
 MIN_R2 = 0.1
 PRIOR_PRECISION = 12.0
@@ -94,3 +96,31 @@ def history_information(history: pyabc.History, spec: CalibrationSpec) -> Inform
         f = np.log if p.prior == "loguniform" else np.asarray
         scaled[:, j] = (f(values[:, j]) - f(p.low)) / (f(p.high) - f(p.low))
     return linear_information(scaled, stats, names, keys)
+
+
+def information_section(info: Information | None) -> list[str]:
+    """What the targets could identify at best (model/calibration/information.py)."""
+    if info is None:
+        return []
+    best = sum(r < IDENTIFIED_RATIO for r in info.width_ratios)
+    rows = sorted(zip(info.parameters, info.width_ratios, strict=True), key=lambda x: x[1])
+    left_out = [s for s, kept in zip(info.statistics, info.kept, strict=True) if not kept]
+    return [
+        "### What the targets could identify at best",
+        "",
+        f"A linear regression of the statistics on the parameters over the "
+        f"{info.particles} accepted particles of every generation reads the information "
+        f"the targets carry: {info.zero_directions} of {len(info.parameters)} directions "
+        f"are seen by no target, and an inference using every simulation on a model "
+        f"linear around the particles would identify {best} of {len(info.parameters)} "
+        "parameters (best-case width ratio below; method in "
+        "model/calibration/information.py). Left out, as the parameters barely move them: "
+        + (", ".join(f"`{s}`" for s in left_out) if left_out else "none")
+        + ".",
+        "",
+        markdown_table(
+            ["parameter", "best-case width ratio", ""],
+            [[n, f"{r:.2f}", "identifiable" if r < IDENTIFIED_RATIO else ""] for n, r in rows],
+        ),
+        "",
+    ]

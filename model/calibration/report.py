@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.calibration.information import Information
+from model.calibration.information import Information, information_section
 from model.calibration.polish import polish_section
 from model.calibration.problem import prior_variable
 from model.calibration.refine import MEDIANS, refine_plan
@@ -106,34 +106,6 @@ def _point_sentence(spec: CalibrationSpec, facts: RunFacts) -> str:
         f"{ess:.0f} of {count}; table below: medians taken parameter by parameter need not "
         "fit when parameters are correlated, and one common seed flatters some particles)."
     )
-
-
-def information_section(info: Information | None) -> list[str]:
-    """What the targets could identify at best (model/calibration/information.py)."""
-    if info is None:
-        return []
-    best = sum(r < IDENTIFIED_RATIO for r in info.width_ratios)
-    rows = sorted(zip(info.parameters, info.width_ratios, strict=True), key=lambda x: x[1])
-    left_out = [s for s, kept in zip(info.statistics, info.kept, strict=True) if not kept]
-    return [
-        "### What the targets could identify at best",
-        "",
-        f"A linear regression of the statistics on the parameters over the "
-        f"{info.particles} accepted particles of every generation reads the information "
-        f"the targets carry: {info.zero_directions} of {len(info.parameters)} directions "
-        f"are seen by no target, and an inference using every simulation on a model "
-        f"linear around the particles would identify {best} of {len(info.parameters)} "
-        "parameters (best-case width ratio below; method in "
-        "model/calibration/information.py). Left out, as the parameters barely move them: "
-        + (", ".join(f"`{s}`" for s in left_out) if left_out else "none")
-        + ".",
-        "",
-        markdown_table(
-            ["parameter", "best-case width ratio", ""],
-            [[n, f"{r:.2f}", "identifiable" if r < IDENTIFIED_RATIO else ""] for n, r in rows],
-        ),
-        "",
-    ]
 
 
 def refine_section(refined: pd.DataFrame | None) -> list[str]:
