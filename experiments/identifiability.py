@@ -14,6 +14,7 @@ import pyabc
 
 from model.calibration.information import MIN_R2, history_information
 from model.calibration.spec import load_spec
+from model.calibration.summary import IDENTIFIED_RATIO
 
 
 def main(folder: Path) -> None:
@@ -28,8 +29,10 @@ def main(folder: Path) -> None:
     print(f"{info.zero_directions} of {len(info.parameters)} directions seen by no target")
     ranked = sorted(zip(info.parameters, info.width_ratios, strict=True), key=lambda x: x[1])
     for name, ratio in ranked:
-        print(f"  {ratio:5.2f}  {'identified' if ratio < 0.5 else '          '}  {name}")
-    print(f"identified at best: {sum(r < 0.5 for _, r in ranked)} of {len(ranked)}")
+        print(
+            f"  {ratio:5.2f}  {'identified' if ratio < IDENTIFIED_RATIO else '          '}  {name}"
+        )
+    print(f"identified at best: {sum(r < IDENTIFIED_RATIO for _, r in ranked)} of {len(ranked)}")
 
 
 if __name__ == "__main__":

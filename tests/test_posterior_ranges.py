@@ -38,9 +38,8 @@ def test_a_range_from_the_posterior_is_its_5_to_95_percent_interval(tmp_path) ->
     experiment = load_experiment(write(tmp_path, "from_posterior = true\n", a + (b - a) * GRID))
     low, high = experiment.spec.parameters[APPROVAL].range
     # Each draw sits at the middle of its weight step: a + 4.55 steps of (b - a) / 100.
-    assert low == pytest.approx(a + 0.0455 * (b - a)) and high == pytest.approx(
-        b - 0.0455 * (b - a)
-    )
+    edge = 0.0455 * (b - a)
+    assert low == pytest.approx(a + edge) and high == pytest.approx(b - edge)
     assert all(low <= point[0] <= high for point in experiment.points)
 
 

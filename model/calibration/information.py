@@ -1,8 +1,9 @@
 """How much the targets could identify at best: a linear-Gaussian reading of the
 calibration's own simulations.
 
-Every accepted particle of every generation is a simulation: its parameters, each scaled
-to its prior's width (log for a log-uniform prior), and its statistics (each target's
+Every accepted particle of every generation is a simulation: its parameters, each on its
+prior's own scale (the prior's CDF: linear for a uniform prior, log for a log-uniform one;
+the posterior table's width ratios are linear for both), and its statistics (each target's
 miss in tolerance units). A linear regression of the statistics on the parameters gives
 the Jacobian J and the residual covariance R (seed noise and whatever the line misses).
 The information the targets carry is F = J' R^-1 J; a uniform prior adds a precision of
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyabc
 
+from model.calibration.problem import prior_variable
 from model.calibration.spec import CalibrationSpec
 from model.calibration.summary import IDENTIFIED_RATIO
 from model.reports.report import markdown_table
@@ -91,10 +93,9 @@ def history_information(history: pyabc.History, spec: CalibrationSpec) -> Inform
     keys = list(sums[0])
     stats = np.array([[s[k] for k in keys] for s in sums], float)
     values = np.array(values, float)
-    scaled = np.empty_like(values)
-    for j, p in enumerate(spec.parameters):
-        f = np.log if p.prior == "loguniform" else np.asarray
-        scaled[:, j] = (f(values[:, j]) - f(p.low)) / (f(p.high) - f(p.low))
+    scaled = np.column_stack(
+        [prior_variable(p).distribution.cdf(values[:, j]) for j, p in enumerate(spec.parameters)]
+    )
     return linear_information(scaled, stats, names, keys)
 
 
@@ -113,7 +114,8 @@ def information_section(info: Information | None) -> list[str]:
         f"the targets carry: {info.zero_directions} of {len(info.parameters)} directions "
         f"are seen by no target, and an inference using every simulation on a model "
         f"linear around the particles would identify {best} of {len(info.parameters)} "
-        "parameters (best-case width ratio below; method in "
+        "parameters (best-case width ratio below, on each prior's own scale: log for a "
+        "log-uniform prior; method in "
         "model/calibration/information.py). Left out, as the parameters barely move them: "
         + (", ".join(f"`{s}`" for s in left_out) if left_out else "none")
         + ".",
