@@ -9,10 +9,14 @@ import pytest
 from calibration_helpers import tiny_spec
 
 from model.calibration.information import (
+    Information,
     history_information,
     information_section,
     linear_information,
+    narrower_than_information,
+    prior_scale_ratio,
 )
+from model.calibration.summary import ParameterSummary, prior_interval
 
 
 def synthetic(n: int = 600, noise: float = 0.2):
@@ -62,3 +66,37 @@ def test_statistics_no_parameter_moves_leave_every_prior_as_it_was() -> None:
     )
     assert not info.kept.any() and info.zero_directions == 2
     assert np.allclose(info.width_ratios, 1.0)
+
+
+def _summary(spec, index: int, low: float, high: float) -> ParameterSummary:
+    free = spec.parameters[index]
+    return ParameterSummary(
+        free.name,
+        free.prior,
+        free.low,
+        free.high,
+        (low + high) / 2,
+        low,
+        high,
+        *prior_interval(free),
+    )
+
+
+def test_a_posterior_narrower_than_the_information_allows_is_flagged() -> None:
+    """The tiny spec's approval is uniform on [0.25, 0.85], patent scale log-uniform."""
+    spec = tiny_spec()
+    approval, patents = (p.name for p in spec.parameters)
+    info = Information([approval, patents], np.array([0.9, 0.3]), 0, ["s"], np.ones(1), 100)
+    # Approval's 5-95% spans 0.3 of the prior's 0.6 width: half its 90%, so ratio 0.5/0.9.
+    narrow = _summary(spec, 0, 0.4, 0.7)
+    assert prior_scale_ratio(spec, narrow) == pytest.approx(0.5 / 0.9)
+    # Patent scale's 90% on the log scale, the best case's own: the prior's own interval.
+    wide = _summary(spec, 1, *prior_interval(spec.parameters[1]))
+    assert prior_scale_ratio(spec, wide) == pytest.approx(1.0)
+    flagged = narrower_than_information(spec, [narrow, wide], info)
+    assert list(flagged) == [approval]  # 0.56 < 0.8 x 0.9; 1.0 is not below 0.8 x 0.3
+    assert flagged[approval] == pytest.approx((0.5 / 0.9, 0.9))
+    text = "\n".join(information_section(info, flagged))
+    assert "1 of 2 posteriors are narrower than the targets' information allows" in text
+    assert "No posterior is narrower" in "\n".join(information_section(info, {}))
+    assert narrower_than_information(spec, [narrow, wide], None) == {}

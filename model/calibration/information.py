@@ -24,12 +24,16 @@ import pyabc
 
 from model.calibration.problem import prior_variable
 from model.calibration.spec import CalibrationSpec
-from model.calibration.summary import IDENTIFIED_RATIO
+from model.calibration.summary import IDENTIFIED_RATIO, INTERVAL, ParameterSummary
 from model.reports.report import markdown_table
 
 MIN_R2 = 0.1
 PRIOR_PRECISION = 12.0
 ZERO = 1e-6  # an eigenvalue below this share of the largest is a direction no target sees
+# A posterior interval narrower than this share of the best case is narrower than the
+# targets' information allows: the sampler's concentration (a proposal fitted to the few
+# particles that carried degenerate weights), not the data's.
+SAMPLER_NARROWING = 0.8
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,36 @@ def history_information(history: pyabc.History, spec: CalibrationSpec) -> Inform
     return linear_information(scaled, stats, names, keys)
 
 
-def information_section(info: Information | None) -> list[str]:
-    """What the targets could identify at best (model/calibration/information.py)."""
+def prior_scale_ratio(spec: CalibrationSpec, summary: ParameterSummary) -> float:
+    """A posterior 90% interval's width on its prior's own scale (the prior's CDF, as the
+    best case is read), over the prior's 90% interval."""
+    free = next(p for p in spec.parameters if p.name == summary.name)
+    cdf = prior_variable(free).distribution.cdf
+    width = float(cdf(summary.posterior_high) - cdf(summary.posterior_low))
+    return width / (INTERVAL[1] - INTERVAL[0])
+
+
+def narrower_than_information(
+    spec: CalibrationSpec, summaries: list[ParameterSummary], info: Information | None
+) -> dict[str, tuple[float, float]]:
+    """Parameters whose posterior interval is narrower than SAMPLER_NARROWING times the
+    best case: name -> (posterior width ratio on the prior's scale, best-case ratio)."""
+    if info is None:
+        return {}
+    best = dict(zip(info.parameters, info.width_ratios, strict=True))
+    ratios = {s.name: prior_scale_ratio(spec, s) for s in summaries if s.name in best}
+    return {
+        name: (ratio, float(best[name]))
+        for name, ratio in ratios.items()
+        if ratio < SAMPLER_NARROWING * best[name]
+    }
+
+
+def information_section(
+    info: Information | None, too_narrow: dict[str, tuple[float, float]] | None = None
+) -> list[str]:
+    """What the targets could identify at best (model/calibration/information.py), and
+    the posteriors narrower than that (`narrower_than_information`)."""
     if info is None:
         return []
     best = sum(r < IDENTIFIED_RATIO for r in info.width_ratios)
@@ -124,5 +156,25 @@ def information_section(info: Information | None) -> list[str]:
             ["parameter", "best-case width ratio", ""],
             [[n, f"{r:.2f}", "identifiable" if r < IDENTIFIED_RATIO else ""] for n, r in rows],
         ),
+        "",
+        *_too_narrow_lines(too_narrow or {}, len(info.parameters)),
+    ]
+
+
+def _too_narrow_lines(too_narrow: dict[str, tuple[float, float]], count: int) -> list[str]:
+    if not too_narrow:
+        return [
+            f"No posterior is narrower than {SAMPLER_NARROWING:g} times its best case.",
+            "",
+        ]
+    listed = ", ".join(
+        f"`{name}` ({ratio:.2f} against {best:.2f})" for name, (ratio, best) in too_narrow.items()
+    )
+    return [
+        f"**{len(too_narrow)} of {count} posteriors are narrower than the targets' "
+        f"information allows** (width ratio on the prior's scale below {SAMPLER_NARROWING:g} "
+        f"times the best case): {listed}. Their intervals show where the sampler's proposal "
+        "concentrated, not what the data rule out; read each as no narrower than its best "
+        "case.",
         "",
     ]

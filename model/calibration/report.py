@@ -11,7 +11,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.calibration.information import Information, information_section
+from model.calibration.information import (
+    Information,
+    information_section,
+    narrower_than_information,
+)
 from model.calibration.polish import polish_section
 from model.calibration.problem import prior_variable
 from model.calibration.refine import MEDIANS, refine_plan
@@ -272,6 +276,8 @@ def write_calibration_report(
     write_text(out_dir / "correlations.csv", correlations.to_csv(float_format="%.3f"))
     fitted, checks, sentence = _fit_sections(spec, predictive)
     identified = sum(s.identified for s in summaries)
+    too_narrow = narrower_than_information(spec, list(summaries), information)
+    suspect = sum(s.identified and s.name in too_narrow for s in summaries)
     pairs = strong_pairs(posterior)
     pair_rows = [[a, b, f"{r:+.2f}"] for a, b, r in pairs.itertuples(index=False)]
     draws = predictive["draw"].nunique()
@@ -300,7 +306,13 @@ def write_calibration_report(
         "## Parameters: prior and posterior",
         "",
         f"{identified} of {len(summaries)} parameters identified (posterior 90% interval "
-        f"less than {IDENTIFIED_RATIO:g} times as wide as the prior's). "
+        f"less than {IDENTIFIED_RATIO:g} times as wide as the prior's"
+        + (
+            f"; {suspect} of them narrower than the targets' information allows, below"
+            if suspect
+            else ""
+        )
+        + "). "
         + _point_sentence(spec, facts),
         "",
         markdown_table(
@@ -308,7 +320,7 @@ def write_calibration_report(
             parameter_rows(summaries),
         ),
         "",
-        *information_section(information),
+        *information_section(information, too_narrow),
         *refine_section(refined),
         *polish_section(polished),
         f"## Correlations (|r| ≥ {STRONG_CORRELATION:g}; all in correlations.csv)",
