@@ -9,11 +9,13 @@ import pytest
 from calibration_helpers import tiny_spec
 
 from model.calibration.information import (
+    SAMPLER_NARROWING,
     Information,
+    best_interval_ratio,
     history_information,
     information_section,
     linear_information,
-    narrower_than_information,
+    narrower_than_best_case,
     prior_scale_ratio,
 )
 from model.calibration.summary import ParameterSummary, prior_interval
@@ -68,35 +70,66 @@ def test_statistics_no_parameter_moves_leave_every_prior_as_it_was() -> None:
     assert np.allclose(info.width_ratios, 1.0)
 
 
-def _summary(spec, index: int, low: float, high: float) -> ParameterSummary:
+def _summary(spec, index: int, low: float, high: float, median=None) -> ParameterSummary:
     free = spec.parameters[index]
+    middle = (low + high) / 2 if median is None else median
     return ParameterSummary(
-        free.name,
-        free.prior,
-        free.low,
-        free.high,
-        (low + high) / 2,
-        low,
-        high,
-        *prior_interval(free),
+        free.name, free.prior, free.low, free.high, middle, low, high, *prior_interval(free)
     )
 
 
-def test_a_posterior_narrower_than_the_information_allows_is_flagged() -> None:
-    """The tiny spec's approval is uniform on [0.25, 0.85], patent scale log-uniform."""
+def test_the_posterior_width_is_read_on_the_prior_scale() -> None:
+    """Approval is uniform on [0.25, 0.85]; patent scale log-uniform on [0.06, 0.14]."""
+    spec = tiny_spec()
+    # Approval's 5-95% spans half of the prior's range: 0.5 of it over the prior's 0.9.
+    assert prior_scale_ratio(spec, _summary(spec, 0, 0.4, 0.7)) == pytest.approx(0.5 / 0.9)
+    # The lower half of patent scale's range in logarithms: 0.5 / 0.9 on the log scale,
+    # though only 0.42 of its width in yuan.
+    lower_half = _summary(spec, 1, 0.06, (0.06 * 0.14) ** 0.5)
+    assert prior_scale_ratio(spec, lower_half) == pytest.approx(0.5 / 0.9)
+    assert lower_half.width_ratio < 0.45 / 0.9
+
+
+def test_the_best_case_interval_is_a_truncated_normal() -> None:
+    # Inside the range: a normal's 90% interval, 3.29 s.d. over the prior's 0.9.
+    sd_ratio = 0.3
+    inside = best_interval_ratio(sd_ratio, 0.5)
+    assert inside == pytest.approx(2 * 1.6449 * sd_ratio / 12**0.5 / 0.9, rel=1e-3)
+    # At a bound half the normal is cut away: exact inference is narrower there.
+    assert best_interval_ratio(sd_ratio, 0.0) < 0.7 * inside
+    # An unseen parameter: the normal standing in for its flat prior is a little narrower
+    # than the prior (0.87), so the flag errs towards leniency there.
+    assert best_interval_ratio(1.0, 0.5) == pytest.approx(0.87, abs=0.01)
+
+
+def test_a_posterior_narrower_than_the_best_case_is_flagged() -> None:
     spec = tiny_spec()
     approval, patents = (p.name for p in spec.parameters)
     info = Information([approval, patents], np.array([0.9, 0.3]), 0, ["s"], np.ones(1), 100)
-    # Approval's 5-95% spans 0.3 of the prior's 0.6 width: half its 90%, so ratio 0.5/0.9.
-    narrow = _summary(spec, 0, 0.4, 0.7)
-    assert prior_scale_ratio(spec, narrow) == pytest.approx(0.5 / 0.9)
-    # Patent scale's 90% on the log scale, the best case's own: the prior's own interval.
+    best_approval = best_interval_ratio(0.9, 0.5)
+    narrow = _summary(spec, 0, 0.4, 0.7, median=0.55)  # 0.56, well below 0.8 x 0.86
+    assert narrower_than_best_case(spec, [narrow], info) == {
+        approval: pytest.approx((0.5 / 0.9, best_approval))
+    }
+    # Just above SAMPLER_NARROWING times its best case: not flagged.
+    centre = 0.55
+    half = (SAMPLER_NARROWING + 0.02) * best_approval * 0.9 * 0.6 / 2
+    close = _summary(spec, 0, centre - half, centre + half, median=centre)
+    assert narrower_than_best_case(spec, [close], info) == {}
+    # Patent scale's prior interval itself: as wide as the prior, never flagged.
     wide = _summary(spec, 1, *prior_interval(spec.parameters[1]))
-    assert prior_scale_ratio(spec, wide) == pytest.approx(1.0)
-    flagged = narrower_than_information(spec, [narrow, wide], info)
-    assert list(flagged) == [approval]  # 0.56 < 0.8 x 0.9; 1.0 is not below 0.8 x 0.3
-    assert flagged[approval] == pytest.approx((0.5 / 0.9, 0.9))
-    text = "\n".join(information_section(info, flagged))
-    assert "1 of 2 posteriors are narrower than the targets' information allows" in text
+    assert narrower_than_best_case(spec, [wide], info) == {}
+    # A parameter the information does not hold is skipped; no information, no flags.
+    missing = Information([patents], np.array([0.3]), 0, ["s"], np.ones(1), 100)
+    assert narrower_than_best_case(spec, [narrow], missing) == {}
+    assert narrower_than_best_case(spec, [narrow], None) == {}
+
+
+def test_the_report_section_says_what_was_flagged_only_when_checked() -> None:
+    info = synthetic()
+    flagged = "\n".join(information_section(info, {"a": (0.1, 0.3)}))
+    assert "1 of 3 posteriors are narrower than the linear best case" in flagged
+    assert "`a` (0.10 against 0.30)" in flagged
     assert "No posterior is narrower" in "\n".join(information_section(info, {}))
-    assert narrower_than_information(spec, [narrow, wide], None) == {}
+    unchecked = "\n".join(information_section(info))
+    assert "narrower" not in unchecked

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from model.calibration.information import (
     Information,
     information_section,
-    narrower_than_information,
+    narrower_than_best_case,
 )
 from model.calibration.polish import polish_section
 from model.calibration.problem import prior_variable
@@ -276,7 +276,7 @@ def write_calibration_report(
     write_text(out_dir / "correlations.csv", correlations.to_csv(float_format="%.3f"))
     fitted, checks, sentence = _fit_sections(spec, predictive)
     identified = sum(s.identified for s in summaries)
-    too_narrow = narrower_than_information(spec, list(summaries), information)
+    too_narrow = narrower_than_best_case(spec, list(summaries), information)
     suspect = sum(s.identified and s.name in too_narrow for s in summaries)
     pairs = strong_pairs(posterior)
     pair_rows = [[a, b, f"{r:+.2f}"] for a, b, r in pairs.itertuples(index=False)]
@@ -308,7 +308,8 @@ def write_calibration_report(
         f"{identified} of {len(summaries)} parameters identified (posterior 90% interval "
         f"less than {IDENTIFIED_RATIO:g} times as wide as the prior's"
         + (
-            f"; {suspect} of them narrower than the targets' information allows, below"
+            f"; {suspect} of them narrower than the linear best case (see 'What the "
+            "targets could identify at best' below)"
             if suspect
             else ""
         )
