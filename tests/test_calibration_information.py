@@ -9,7 +9,6 @@ import pytest
 from calibration_helpers import tiny_spec
 
 from model.calibration.information import (
-    SAMPLER_NARROWING,
     Information,
     best_interval_ratio,
     history_information,
@@ -111,11 +110,13 @@ def test_a_posterior_narrower_than_the_best_case_is_flagged() -> None:
     assert narrower_than_best_case(spec, [narrow], info) == {
         approval: pytest.approx((0.5 / 0.9, best_approval))
     }
-    # Just above SAMPLER_NARROWING times its best case: not flagged.
+    # A fifth narrower than the best case is within the approximation's margin; three
+    # tenths narrower is not.
     centre = 0.55
-    half = (SAMPLER_NARROWING + 0.02) * best_approval * 0.9 * 0.6 / 2
-    close = _summary(spec, 0, centre - half, centre + half, median=centre)
-    assert narrower_than_best_case(spec, [close], info) == {}
+    for share, flagged in ((0.9, False), (0.7, True)):
+        half = share * best_approval * 0.9 * 0.6 / 2  # prior range 0.6, its 90% is 0.9
+        summary = _summary(spec, 0, centre - half, centre + half, median=centre)
+        assert bool(narrower_than_best_case(spec, [summary], info)) is flagged
     # Patent scale's prior interval itself: as wide as the prior, never flagged.
     wide = _summary(spec, 1, *prior_interval(spec.parameters[1]))
     assert narrower_than_best_case(spec, [wide], info) == {}
