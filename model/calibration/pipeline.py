@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from model.calibration.check import check_draws, predictive_runs
-from model.calibration.information import history_information
+from model.calibration.information import history_information, narrower_than_best_case
 from model.calibration.polish import (
     POLISH_RULE,
     REQUIRED_PENALTY,
@@ -58,6 +58,7 @@ class Calibrated:
     point: dict[str, float]
     report: Path
     facts: RunFacts
+    narrower: tuple[str, ...] = ()  # parameters narrower than the linear best case
 
 
 CHECKS = ("predictive.parquet", "final.parquet")  # the check's runs, the point's runs
@@ -121,6 +122,7 @@ def calibrate(
         seconds_per_evaluation=core,
         wall_minutes=float(table["wall_time"].fillna(0).sum()) / 60.0,
     )
+    information = history_information(history, spec)
     report = write_calibration_report(
         out_dir,
         spec,
@@ -129,12 +131,13 @@ def calibrate(
         predictive,
         facts,
         (refined, polished),
-        history_information(history, spec),
+        information,
     )
     if write_scenario:
         write_text(spec.output, scenario_toml(spec, point, facts))
         write_parquet(spec.posterior_output, posterior_table(posterior, distances))
-    return Calibrated(posterior, summaries, point, report, facts)
+    narrower = tuple(narrower_than_best_case(spec, summaries, information))
+    return Calibrated(posterior, summaries, point, report, facts, narrower)
 
 
 def _predictive(

@@ -70,8 +70,11 @@ def calibrate(
                     spec, out, sampler, command, write_scenario, advance, generations
                 )
     identified = sum(s.identified for s in result.summaries)
+    suspect = sum(s.identified and s.name in result.narrower for s in result.summaries)
     console.print(
-        f"{identified} of {len(result.summaries)} parameters identified; "
+        f"{identified} of {len(result.summaries)} parameters identified"
+        + (f" ({suspect} narrower than the linear best case: see the report)" if suspect else "")
+        + "; "
         f"{result.facts.evaluations} evaluations in {result.facts.wall_minutes:.1f} min of sampling"
     )
     if write_scenario:
