@@ -11,6 +11,7 @@ from calibration_helpers import tiny_spec
 from model.calibration.information import (
     Information,
     best_interval_ratio,
+    flagged_identified,
     history_information,
     information_section,
     linear_information,
@@ -53,7 +54,7 @@ def test_the_report_section_names_what_could_be_identified() -> None:
     assert information_section(None) == []
 
 
-def test_a_history_with_too_few_particles_gives_nothing(tmp_path) -> None:
+def test_a_history_with_too_few_particles_gives_nothing() -> None:
     class Tiny:
         max_t = -1
 
@@ -124,6 +125,15 @@ def test_a_posterior_narrower_than_the_best_case_is_flagged() -> None:
     missing = Information([patents], np.array([0.3]), 0, ["s"], np.ones(1), 100)
     assert narrower_than_best_case(spec, [narrow], missing) == {}
     assert narrower_than_best_case(spec, [narrow], None) == {}
+    # Only identified parameters count towards the report's "n of them": `narrow` (0.56
+    # of the prior's 90%) is flagged but not identified; a tighter one is both.
+    tight = _summary(spec, 0, 0.45, 0.65)
+    assert tight.identified and not narrow.identified
+    assert (
+        flagged_identified([tight, narrow], narrower_than_best_case(spec, [tight, narrow], info))
+        == 1
+    )
+    assert flagged_identified([tight, wide], (patents,)) == 0
 
 
 def test_the_report_section_says_what_was_flagged_only_when_checked() -> None:

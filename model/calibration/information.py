@@ -19,6 +19,7 @@ out. Zero eigenvalues of F are directions no target constrains.
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,6 +148,12 @@ def narrower_than_best_case(
     return flagged
 
 
+def flagged_identified(summaries: Sequence[ParameterSummary], flagged: Container[str]) -> int:
+    """How many identified parameters are also narrower than the linear best case
+    (`flagged`: their names, e.g. `narrower_than_best_case`'s keys)."""
+    return sum(s.identified and s.name in flagged for s in summaries)
+
+
 def _prior_cdf(spec: CalibrationSpec, name: str):
     free = next(p for p in spec.parameters if p.name == name)
     return prior_variable(free).distribution.cdf
@@ -156,7 +163,7 @@ def information_section(
     info: Information | None, too_narrow: dict[str, tuple[float, float]] | None = None
 ) -> list[str]:
     """What the targets could identify at best (model/calibration/information.py), and
-    the posteriors narrower than that (`narrower_than_information`)."""
+    the posteriors narrower than that (`narrower_than_best_case`)."""
     if info is None:
         return []
     best = sum(r < IDENTIFIED_RATIO for r in info.width_ratios)

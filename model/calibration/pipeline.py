@@ -123,6 +123,7 @@ def calibrate(
         wall_minutes=float(table["wall_time"].fillna(0).sum()) / 60.0,
     )
     information = history_information(history, spec)
+    too_narrow = narrower_than_best_case(spec, summaries, information)
     report = write_calibration_report(
         out_dir,
         spec,
@@ -131,13 +132,12 @@ def calibrate(
         predictive,
         facts,
         (refined, polished),
-        information,
+        (information, too_narrow),
     )
     if write_scenario:
         write_text(spec.output, scenario_toml(spec, point, facts))
         write_parquet(spec.posterior_output, posterior_table(posterior, distances))
-    narrower = tuple(narrower_than_best_case(spec, summaries, information))
-    return Calibrated(posterior, summaries, point, report, facts, narrower)
+    return Calibrated(posterior, summaries, point, report, facts, tuple(too_narrow))
 
 
 def _predictive(

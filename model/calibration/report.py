@@ -11,11 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.calibration.information import (
-    Information,
-    information_section,
-    narrower_than_best_case,
-)
+from model.calibration.information import Information, flagged_identified, information_section
 from model.calibration.polish import polish_section
 from model.calibration.problem import prior_variable
 from model.calibration.refine import MEDIANS, refine_plan
@@ -258,12 +254,12 @@ def write_calibration_report(
     predictive: pd.DataFrame,
     facts: RunFacts,
     searches: tuple[pd.DataFrame | None, pd.DataFrame | None] = (None, None),
-    information: Information | None = None,
+    information: tuple[Information | None, dict[str, tuple[float, float]]] = (None, {}),
 ) -> Path:
     """report.md, its charts and correlations.csv in `out_dir` (`estimate`: the
     posterior and the calibrated point; `searches`: the refinement's candidates and the
     polish's polls, where they ran; `information`: what the targets could identify at
-    best)."""
+    best, and the posteriors narrower than that, `narrower_than_best_case`)."""
     posterior, point = estimate
     refined, polished = searches
     figures = [
@@ -276,8 +272,8 @@ def write_calibration_report(
     write_text(out_dir / "correlations.csv", correlations.to_csv(float_format="%.3f"))
     fitted, checks, sentence = _fit_sections(spec, predictive)
     identified = sum(s.identified for s in summaries)
-    too_narrow = narrower_than_best_case(spec, list(summaries), information)
-    suspect = sum(s.identified and s.name in too_narrow for s in summaries)
+    info, too_narrow = information
+    suspect = flagged_identified(summaries, too_narrow)
     pairs = strong_pairs(posterior)
     pair_rows = [[a, b, f"{r:+.2f}"] for a, b, r in pairs.itertuples(index=False)]
     draws = predictive["draw"].nunique()
@@ -321,7 +317,7 @@ def write_calibration_report(
             parameter_rows(summaries),
         ),
         "",
-        *information_section(information, too_narrow),
+        *information_section(info, too_narrow),
         *refine_section(refined),
         *polish_section(polished),
         f"## Correlations (|r| ≥ {STRONG_CORRELATION:g}; all in correlations.csv)",

@@ -45,6 +45,7 @@ def calibrate(
 
     Example: littlegiants calibrate experiments/calibration.toml --out runs/calibration
     """
+    from model.calibration.information import flagged_identified
     from model.calibration.pipeline import calibrate as run_pipeline
     from model.calibration.pipeline import check_run_count
     from model.calibration.sampler import SeededSampler
@@ -70,7 +71,7 @@ def calibrate(
                     spec, out, sampler, command, write_scenario, advance, generations
                 )
     identified = sum(s.identified for s in result.summaries)
-    suspect = sum(s.identified and s.name in result.narrower for s in result.summaries)
+    suspect = flagged_identified(result.summaries, result.narrower)
     console.print(
         f"{identified} of {len(result.summaries)} parameters identified"
         + (f" ({suspect} narrower than the linear best case: see the report)" if suspect else "")
