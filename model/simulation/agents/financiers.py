@@ -145,18 +145,26 @@ def _round_winners(capability, status, zone, listed, chances, rng):
 
     Odds of a round = base odds x exp(slope x (capability - 0.5)) x (1 + certification
     signal if provincial or national) x (1 + zone bonus x zone finance services);
-    chance = odds / (1 + odds), 0 for exited and listed firms.
+    chance = odds / (1 + odds), 0 for exited and listed firms. A draw at or above the
+    largest chance any firm with capability in 0-1 can have loses whatever the firm's
+    odds, so their exponential is only computed for the few draws below it.
     """
     slope, base_odds, signal, zone_bonus, zone_services = chances
+    best_odds = base_odds * np.exp(abs(slope) * 0.5)
+    best_odds *= max(1.0 + signal, 1.0) * max(1.0 + zone_bonus * zone_services, 1.0)
+    out_of_reach = best_odds / (best_odds + 1.0) * (1.0 + 1e-9)  # rounding margin
     wins = np.empty(len(status), dtype=np.int64)
     count = 0
     for i in range(len(status)):
         if status[i] == DEAD or listed[i]:
             continue
+        draw = rng.random(dtype=np.float32)
+        if draw >= out_of_reach and 0.0 <= capability[i] <= 1.0:
+            continue
         odds = np.exp(slope * (capability[i] - 0.5))
         odds *= base_odds * (1.0 + signal * (status[i] >= PROVINCIAL))
         odds *= 1.0 + zone_bonus * zone[i] * zone_services
-        if rng.random(dtype=np.float32) < odds / (odds + 1.0):
+        if draw < odds / (odds + 1.0):
             wins[count] = i
             count += 1
     return wins[:count]
