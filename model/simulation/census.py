@@ -43,10 +43,12 @@ class Census:
 @kernel
 def _count(firms, quarter, n_sectors, n_provinces):
     """One pass: status counts, finance flags, exposure, patents by field, lists by
-    province."""
+    province. (Counts are kept in local variables, which stay in registers: counts in an
+    array went through memory at every firm.)"""
     status, constrained, bank_debt, ip_debt, sanctioned, support_until = firms[:6]
     exposure, tech_access, patents_new, sector, province = firms[6:]
-    counts = np.zeros(9, dtype=np.int64)  # the last: national little giants
+    alive = innovative = provincial = short = borrowing = listed = supported = exposed = 0
+    national = 0
     access_sum = 0.0
     national_rows = np.empty(len(status), dtype=np.int64)
     patents_by_sector = np.zeros(n_sectors, dtype=np.int64)
@@ -55,23 +57,26 @@ def _count(firms, quarter, n_sectors, n_provinces):
         patents_by_sector[sector[i]] += patents_new[i]
         if status[i] == DEAD:
             continue
-        counts[0] += 1
-        counts[1] += status[i] >= INNOVATIVE
-        counts[2] += status[i] >= PROVINCIAL
-        counts[3] += constrained[i]
-        counts[4] += bank_debt[i] + ip_debt[i] > 0
-        counts[5] += sanctioned[i]
-        counts[6] += support_until[i] >= quarter
-        if exposure[i] >= EXPOSED:
-            counts[7] += 1
-            access_sum += tech_access[i]
+        alive += 1
+        innovative += status[i] >= INNOVATIVE
+        provincial += status[i] >= PROVINCIAL
+        short += constrained[i]
+        borrowing += bank_debt[i] + ip_debt[i] > 0
+        listed += sanctioned[i]
+        supported += support_until[i] >= quarter
+        is_exposed = exposure[i] >= EXPOSED  # without a branch: which firms is unpredictable
+        exposed += is_exposed
+        access_sum += tech_access[i] * is_exposed  # + 0.0 leaves the sum as it was
         if status[i] >= PROVINCIAL:
             by_province[1, province[i]] += 1
-        if status[i] == NATIONAL:
-            national_rows[counts[8]] = i
-            counts[8] += 1
-            by_province[0, province[i]] += 1
-    return counts, access_sum, national_rows[: counts[8]], patents_by_sector, by_province
+            if status[i] == NATIONAL:
+                national_rows[national] = i
+                national += 1
+                by_province[0, province[i]] += 1
+    counts = np.array(
+        [alive, innovative, provincial, short, borrowing, listed, supported, exposed, national]
+    )
+    return counts, access_sum, national_rows[:national], patents_by_sector, by_province
 
 
 def take_census(m: Economy) -> Census:
