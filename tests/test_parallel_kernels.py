@@ -4,6 +4,9 @@ refused when it is defined."""
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
 import numba
 import numpy as np
 import pytest
@@ -80,3 +83,22 @@ def test_the_ordered_sum_adds_row_after_row():
     for value in values:
         total += value
     assert ordered_sum(values) == total
+
+
+def _run_small(seed: int):
+    return simulate(load_scenario("baseline", scale=0.002, time__end="2019Q4"), seed)
+
+
+def test_a_process_forked_after_a_run_still_runs_the_model():
+    # GNU OpenMP kills a child forked after the parent used it; the work queue does not.
+    expected = _run_small(3)
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=fork) as pool:
+        assert_frame_equal(pool.submit(_run_small, 3).result(timeout=120), expected)
+
+
+def test_runs_on_several_threads_at_once_take_turns_in_parallel_kernels():
+    expected = _run_small(4)
+    with ThreadPoolExecutor(3) as pool:
+        for table in pool.map(_run_small, [4, 4, 4]):
+            assert_frame_equal(table, expected)

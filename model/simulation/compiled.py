@@ -11,8 +11,11 @@ compiles (some seconds), later processes load it.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import os
 import textwrap
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +23,14 @@ import numba
 import numpy as np
 
 ERROR_MODEL = "numpy"
+
+# Numba's threading layers: OpenMP (GNU) kills a process that forks after using it, so a
+# user's own process pool after a run would die; the built-in work queue survives a
+# fork but aborts when two threads launch at once, so launches take turns (`_LAUNCH`).
+# A layer set in the environment (NUMBA_THREADING_LAYER) is left as chosen.
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    numba.config.THREADING_LAYER = "workqueue"
+_LAUNCH = threading.Lock()
 
 
 def kernel[F: Callable[..., Any]](function: F) -> F:
@@ -41,9 +52,18 @@ def parallel_kernel[F: Callable[..., Any]](function: F) -> F:
 
     The arrays it writes must be its own arguments: numba hands the arrays of a tuple to
     a parallel loop in a way that loses writes into them. `check_parallel` refuses a
-    kernel that breaks these rules when it is defined."""
+    kernel that breaks these rules when it is defined. Calls from several threads (the
+    classroom's pages) take turns; the compiled function is `.compiled`."""
     check_parallel(function)
-    return numba.njit(cache=True, nogil=True, parallel=True, error_model=ERROR_MODEL)(function)  # type: ignore[return-value]
+    compiled = numba.njit(cache=True, nogil=True, parallel=True, error_model=ERROR_MODEL)(function)
+
+    @functools.wraps(function)
+    def launch(*args: Any) -> Any:
+        with _LAUNCH:
+            return compiled(*args)
+
+    launch.compiled = compiled  # type: ignore[attr-defined]
+    return launch  # type: ignore[return-value]
 
 
 def check_parallel(function: Callable[..., Any]) -> None:
