@@ -13,7 +13,9 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from model import load_scenario, simulate
+from model.simulation import compiled
 from model.simulation.compiled import check_parallel, ordered_sum
+from model.simulation.phases import innovation
 
 
 def _on_threads(threads: int, function, *args):
@@ -26,12 +28,24 @@ def _on_threads(threads: int, function, *args):
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="one thread only")
-def test_a_run_is_the_same_on_one_thread_and_on_two():
-    # Rows are split among threads from a few thousand firms on: scale 0.01 has ~6,000.
+def test_a_run_is_the_same_on_one_thread_and_on_two(monkeypatch):
+    # Every parallel kernel runs its parallel version on two threads (however few the
+    # rows) and its serial version on one.
+    monkeypatch.setattr(compiled, "PARALLEL_FROM_ROWS", 0)
     params = load_scenario("baseline", scale=0.01, time__end="2021Q4")
     one = _on_threads(1, simulate, params, 5)
     two = _on_threads(2, simulate, params, 5)
     assert_frame_equal(one, two, check_exact=True)
+
+
+def test_the_serial_and_parallel_versions_keep_separate_disk_caches():
+    # Under one name each would load the other's code from the cache: small runs then
+    # paid a parallel launch (~0.1 ms) per kernel call.
+    kernel = innovation._learn_all
+    assert (
+        kernel.serial._cache._cache_file._index_name
+        != kernel.compiled._cache._cache_file._index_name
+    )
 
 
 def _draws(firms, rng, out):

@@ -16,6 +16,7 @@ import inspect
 import os
 import textwrap
 import threading
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ ERROR_MODEL = "numpy"
 if "NUMBA_THREADING_LAYER" not in os.environ:
     numba.config.THREADING_LAYER = "workqueue"
 _LAUNCH = threading.Lock()
+PARALLEL_FROM_ROWS = 200_000  # below, a parallel launch costs more than it saves
 
 
 def kernel[F: Callable[..., Any]](function: F) -> F:
@@ -44,26 +46,48 @@ def kernel[F: Callable[..., Any]](function: F) -> F:
 
 def parallel_kernel[F: Callable[..., Any]](function: F) -> F:
     """Compile a per-firm rule whose firms are independent, to run on all the threads
-    numba has (`numba.prange` over rows). Such a kernel draws no random numbers, writes
-    each row from that row's iteration only and sums nothing across rows (totals are
-    summed afterwards, in row order, by `ordered_sum`), so its output is the same, to
-    the last bit, on any number of threads. Processes that run many simulations side
-    by side (sweep and calibration workers) use one thread each (`one_thread`).
+    numba has (`numba.prange` over rows) when the rows are many. Such a kernel draws no
+    random numbers, writes each row from that row's iteration only and sums nothing
+    across rows (totals are summed afterwards, in row order, by `ordered_sum`), so its
+    output is the same, to the last bit, on any number of threads.
 
-    The arrays it writes must be its own arguments: numba hands the arrays of a tuple to
-    a parallel loop in a way that loses writes into them. `check_parallel` refuses a
-    kernel that breaks these rules when it is defined. Calls from several threads (the
-    classroom's pages) take turns; the compiled function is `.compiled`."""
+    A parallel launch costs about a tenth of a millisecond, so fewer rows than
+    `PARALLEL_FROM_ROWS`, or a process on one thread (sweep and calibration workers:
+    `one_thread`), run the same loop compiled serially. The arrays a kernel writes must
+    be its own arguments: numba hands the arrays of a tuple to a parallel loop in a way
+    that loses writes into them. `check_parallel` refuses a kernel that breaks these
+    rules when it is defined. Parallel calls from several threads (the classroom's
+    pages) take turns. `.compiled` is the parallel version, `.serial` the other."""
     check_parallel(function)
-    compiled = numba.njit(cache=True, nogil=True, parallel=True, error_model=ERROR_MODEL)(function)
+    options = {"cache": True, "nogil": True, "error_model": ERROR_MODEL}
+    compiled = numba.njit(parallel=True, **options)(function)
+    serial = numba.njit(**options)(_renamed(function, ".serial"))
 
     @functools.wraps(function)
     def launch(*args: Any) -> Any:
+        rows = next(len(a) for a in args if isinstance(a, np.ndarray))
+        if rows < PARALLEL_FROM_ROWS or numba.get_num_threads() == 1:
+            return serial(*args)
         with _LAUNCH:
             return compiled(*args)
 
-    launch.compiled = compiled  # type: ignore[attr-defined]
+    launch.compiled, launch.serial = compiled, serial  # type: ignore[attr-defined]
     return launch  # type: ignore[return-value]
+
+
+def _renamed(function: Callable[..., Any], suffix: str) -> Callable[..., Any]:
+    """The same function under another qualified name: numba's disk cache is named after
+    it and does not tell a parallel compilation from a serial one, so without the new
+    name each would load the other's code."""
+    clone = types.FunctionType(
+        function.__code__,
+        function.__globals__,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    clone.__qualname__ = function.__qualname__ + suffix
+    return clone
 
 
 def check_parallel(function: Callable[..., Any]) -> None:
