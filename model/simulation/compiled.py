@@ -10,13 +10,6 @@ compiles (some seconds), later processes load it.
 
 from __future__ import annotations
 
-import ast
-import functools
-import inspect
-import os
-import textwrap
-import threading
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -24,15 +17,6 @@ import numba
 import numpy as np
 
 ERROR_MODEL = "numpy"
-
-# Numba's threading layers: OpenMP (GNU) kills a process that forks after using it, so a
-# user's own process pool after a run would die; the built-in work queue survives a
-# fork but aborts when two threads launch at once, so launches take turns (`_LAUNCH`).
-# A layer set in the environment (NUMBA_THREADING_LAYER) is left as chosen.
-if "NUMBA_THREADING_LAYER" not in os.environ:
-    numba.config.THREADING_LAYER = "workqueue"
-_LAUNCH = threading.Lock()
-PARALLEL_FROM_ROWS = 200_000  # below, a parallel launch costs more than it saves
 
 
 def kernel[F: Callable[..., Any]](function: F) -> F:
@@ -42,98 +26,6 @@ def kernel[F: Callable[..., Any]](function: F) -> F:
     (`error_model="numpy"`): without a check before every division, loops compile to
     vector instructions, which round each element exactly as scalar ones do."""
     return numba.njit(cache=True, nogil=True, error_model=ERROR_MODEL)(function)  # type: ignore[return-value]
-
-
-def parallel_kernel[F: Callable[..., Any]](function: F) -> F:
-    """Compile a per-firm rule whose firms are independent, to run on all the threads
-    numba has (`numba.prange` over rows) when the rows are many. Such a kernel draws no
-    random numbers, writes each row from that row's iteration only and sums nothing
-    across rows (totals are summed afterwards, in row order, by `ordered_sum`), so its
-    output is the same, to the last bit, on any number of threads.
-
-    A parallel launch costs about a tenth of a millisecond, so fewer rows than
-    `PARALLEL_FROM_ROWS`, or a process on one thread (sweep and calibration workers:
-    `one_thread`), run the same loop compiled serially. The arrays a kernel writes must
-    be its own arguments: numba hands the arrays of a tuple to a parallel loop in a way
-    that loses writes into them. `check_parallel` refuses a kernel that breaks these
-    rules when it is defined. Parallel calls from several threads (the classroom's
-    pages) take turns. `.compiled` is the parallel version, `.serial` the other."""
-    check_parallel(function)
-    options = {"cache": True, "nogil": True, "error_model": ERROR_MODEL}
-    compiled = numba.njit(parallel=True, **options)(function)
-    serial = numba.njit(**options)(_renamed(function, ".serial"))
-
-    @functools.wraps(function)
-    def launch(*args: Any) -> Any:
-        rows = next(len(a) for a in args if isinstance(a, np.ndarray))
-        if rows < PARALLEL_FROM_ROWS or numba.get_num_threads() == 1:
-            return serial(*args)
-        with _LAUNCH:
-            return compiled(*args)
-
-    launch.compiled, launch.serial = compiled, serial  # type: ignore[attr-defined]
-    return launch  # type: ignore[return-value]
-
-
-def _renamed(function: Callable[..., Any], suffix: str) -> Callable[..., Any]:
-    """The same function under another qualified name: numba's disk cache is named after
-    it and does not tell a parallel compilation from a serial one, so without the new
-    name each would load the other's code."""
-    clone = types.FunctionType(
-        function.__code__,
-        function.__globals__,
-        function.__name__,
-        function.__defaults__,
-        function.__closure__,
-    )
-    clone.__qualname__ = function.__qualname__ + suffix
-    return clone
-
-
-def check_parallel(function: Callable[..., Any]) -> None:
-    """Raise TypeError if a parallel kernel takes a generator (`rng`), writes an array
-    that is not one of its arguments, or adds into a variable from outside its loop (a
-    reduction, whose float sum would depend on how rows are split among threads)."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
-    assert isinstance(tree, ast.FunctionDef)
-    arguments = {a.arg for a in (*tree.args.args, *tree.args.kwonlyargs)}
-    name = function.__name__
-    if "rng" in arguments:
-        raise TypeError(f"parallel kernel {name}: draws must stay in row order, in a kernel")
-    for node in ast.walk(tree):
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        targets = [node.target] if isinstance(node, ast.AugAssign) else targets
-        for target in targets:
-            for item in ast.walk(target):
-                if isinstance(item, ast.Subscript) and isinstance(item.value, ast.Name):
-                    if item.value.id not in arguments:
-                        raise TypeError(
-                            f"parallel kernel {name} writes {item.value.id!r}, not an argument"
-                        )
-    for loop in ast.walk(tree):
-        if isinstance(loop, ast.For) and "prange" in ast.unparse(loop.iter):
-            local = {
-                t.id
-                for n in ast.walk(loop)
-                if isinstance(n, ast.Assign)
-                for target in n.targets
-                for t in ast.walk(target)
-                if isinstance(t, ast.Name)
-            }
-            for node in ast.walk(loop):
-                if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-                    if node.target.id not in local:
-                        raise TypeError(
-                            f"parallel kernel {name} sums {node.target.id!r} across rows"
-                        )
-
-
-ONE_THREAD = {"NUMBA_NUM_THREADS": "1"}  # environment of a worker process among others
-
-
-def one_thread() -> None:
-    """Run parallel kernels on one thread in this process (a worker among others)."""
-    numba.set_num_threads(1)
 
 
 def rule[F: Callable[..., Any]](function: F) -> F:
@@ -175,15 +67,6 @@ def wrote(*columns: np.ndarray) -> None:
     """
     for column in columns:
         column[:0] = 0
-
-
-@kernel
-def ordered_sum(values):
-    """Sum in row order (as a loop adding one firm after another would)."""
-    total = 0.0
-    for value in values:
-        total += value
-    return total
 
 
 @kernel

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
@@ -11,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from model.params import Params
-from model.simulation.compiled import one_thread
 from model.simulation.economy import Economy
 
 DEFAULT_BASE_SEED = 20210101
@@ -73,11 +71,7 @@ def run_jobs(
             if on_done:
                 on_done()
     else:
-        # Fresh interpreters (not forks: numba's OpenMP threads do not survive a fork),
-        # each running its parallel kernels on one thread beside the others.
-        spawn = multiprocessing.get_context("spawn")
-        count = min(workers, len(jobs))
-        with ProcessPoolExecutor(count, mp_context=spawn, initializer=one_thread) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
             futures = {pool.submit(function, job): i for i, job in enumerate(jobs)}
             for future in as_completed(futures):
                 frames[futures[future]] = future.result()

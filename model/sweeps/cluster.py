@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from model.errors import ConfigError
-from model.simulation.compiled import ONE_THREAD
 
 SCHEDULER_TIMEOUT = "20s"
 FREE_PORT = 0  # let the operating system pick an unused port
@@ -35,8 +34,7 @@ def local_cluster(workers: int, **options: Any) -> Any:
     settings: dict[str, Any] = {
         "n_workers": workers,
         "processes": True,
-        "threads_per_worker": 1,
-        "env": ONE_THREAD,  # parallel kernels on one thread: the workers share the cores
+        "threads_per_worker": 1,  # the model is single-threaded numpy
         "scheduler_port": FREE_PORT,
         "dashboard_address": HTTP_ADDRESS,
         # LocalCluster turns the dashboard on whenever it is given an address: off again.

@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numba
 import numpy as np
 
-from model.simulation.compiled import kernel, ordered_sum, parallel_kernel, rule, wrote
+from model.simulation.compiled import kernel, rule, wrote
 from model.simulation.population import DEAD, Population
 
 if TYPE_CHECKING:
@@ -42,14 +41,14 @@ class Plans:
         return self.rd + self.equipment
 
 
-@parallel_kernel
-def _plan_all(firms, rules, rd, equipment, from_earmarks, buffer, need):
+@kernel
+def _plan_all(status, earmarked, rd_intensity, revenue, fixed_assets, opex, cash, rules, out):
     """Per firm: from earmarks e = earmarked / quarters; R&D = intensity x sales + share x e;
     equipment = speed x max(K/Y x 4 x sales - plant, 0) + (1 - share) x e; buffer =
     quarters x opex; need = max(R&D + equipment + buffer - cash, 0); 0 if exited."""
-    status, earmarked, rd_intensity, revenue, fixed_assets, opex, cash = firms
     quarters, rd_share, capital_output, speed, buffer_quarters = rules
-    for i in numba.prange(len(status)):
+    rd, equipment, from_earmarks, buffer, need = out
+    for i in range(len(status)):
         alive = 1.0 if status[i] != DEAD else 0.0
         from_earmarks[i] = earmarked[i] / quarters * alive
         rd[i] = (rd_intensity[i] * revenue[i] + rd_share * from_earmarks[i]) * alive
@@ -71,10 +70,16 @@ def plan(model: Economy) -> Plans:
         params.finance.bank.cash_buffer_quarters,
     )
     plans = Plans(*(np.empty(len(pop)) for _ in range(5)))
-    firms = (pop.status, pop.earmarked, pop.rd_intensity, pop.revenue, pop.fixed_assets)
-    firms += (pop.opex, pop.cash)
     _plan_all(
-        firms, rules, plans.rd, plans.equipment, plans.from_earmarks, plans.buffer, plans.need
+        pop.status,
+        pop.earmarked,
+        pop.rd_intensity,
+        pop.revenue,
+        pop.fixed_assets,
+        pop.opex,
+        pop.cash,
+        rules,
+        (plans.rd, plans.equipment, plans.from_earmarks, plans.buffer, plans.need),
     )
     return plans
 
@@ -158,35 +163,20 @@ def closed_if_tiny(debt):
     return 0.0 if debt < TINY_DEBT_MYUAN else debt
 
 
-@parallel_kernel
-def _book_spend_prepay_all(
-    flows,
-    plans,
-    status,
-    vc_backed,
-    bank_debt,
-    ip_debt,
-    equity_raised,
-    equity_ytd,
-    earmarked,
-    cash,
-    fixed_assets,
-    rd_budget,
-    constrained,
-    net,
-    bought_by_firm,
-    repaid_by_firm,
-):
+@kernel
+def _book_spend_prepay_all(flows, plans, status, columns, spent, net, per_firm):
     """Each firm books its new money (equity = fund + VC + IPO is earmarked), funds its
     plans (the R&D budget and the equipment bought now are the funded share of the
-    plans; earmarks fall by that share of their part) and prepays loans. Each firm's
-    equipment bought and principal repaid go into `per_firm` (and its net flow into
-    `net` when the ledger keeps it). The arrays it writes are plain arguments: numba
-    passes a tuple's arrays to a parallel loop as copies, so writes into them are lost."""
+    plans; earmarks fall by that share of their part) and prepays loans. The totals of
+    equipment bought and principal repaid go into `spent` (each firm's into `net` when
+    the ledger keeps it)."""
     bank, ip_pledge, guidance_fund, vc, ipo = flows
     rd, equipment, from_earmarks, buffer = plans
-    track = len(net) > 0
-    for i in numba.prange(len(status)):  # each firm's accounts are read once and written once
+    vc_backed, bank_debt, ip_debt, equity_raised, equity_ytd = columns[:5]
+    earmarked, cash, fixed_assets, rd_budget, constrained = columns[5:]
+    bought_by_firm, repaid_by_firm = per_firm
+    total_bought, total_repaid, track = 0.0, 0.0, len(net) > 0
+    for i in range(len(status)):  # each firm's accounts are read once and written once
         equity = guidance_fund[i] + vc[i] + ipo[i]
         if guidance_fund[i] + vc[i] > 0:
             vc_backed[i] = True
@@ -211,10 +201,14 @@ def _book_spend_prepay_all(
         ip_debt[i] = closed_if_tiny(firm_ip_debt - ip_paid)
         repaid = bank_paid + ip_paid
         cash[i] = firm_cash - repaid
+        total_bought += bought
+        total_repaid += repaid
         bought_by_firm[i], repaid_by_firm[i] = bought, repaid
         if track:
             net[i] -= bought
             net[i] -= repaid
+    spent[0] += total_bought
+    spent[1] += total_repaid
 
 
 def fund_plans(
@@ -228,12 +222,11 @@ def fund_plans(
     if flows is None:
         none = np.zeros(len(pop))
         flows = dict.fromkeys(("bank", "ip_pledge", "guidance_fund", "vc", "ipo"), none)
-    per_firm = (np.empty(len(pop)), np.empty(len(pop)))
+    spent, per_firm = np.zeros(2), (np.empty(len(pop)), np.empty(len(pop)))
     columns = _columns(pop)
     _book_spend_prepay_all(
-        _flows(flows), _plan_columns(plans), pop.status, *columns, model.ledger.net, *per_firm
+        _flows(flows), _plan_columns(plans), pop.status, columns, spent, model.ledger.net, per_firm
     )
     wrote(*columns, model.ledger.net)
-    bought, repaid = per_firm
-    model.ledger.add_totals(capex=-ordered_sum(bought), repayment=-ordered_sum(repaid))
+    model.ledger.add_totals(capex=-spent[0], repayment=-spent[1])
     return per_firm

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numba
 import numpy as np
 
-from model.simulation.compiled import kernel, parallel_kernel, poisson_by_inversion, rule, wrote
+from model.simulation.compiled import kernel, poisson_by_inversion, rule, wrote
 from model.simulation.population import DEAD, Population
 
 if TYPE_CHECKING:
@@ -26,26 +25,13 @@ def rd_spending(cash, rd_budget, opex, rules):
     return min(max(rd, 0.0), max(cash, 0.0))
 
 
-@parallel_kernel
-def _spend_all(
-    status,
-    firms,
-    rules,
-    decay,
-    rd_stock,
-    cash,
-    profit_ytd,
-    rd_spend,
-    rd_q1,
-    rd_q2,
-    rd_q3,
-    rd_ytd,
-    rd,
-):
+@kernel
+def _spend_all(status, firms, accounts, rules, decay, rd):
     """Each operating firm spends on R&D (`rd_spending`), pays it and adds it to its
     knowledge stock: K' = K (1 - delta)^(1/4) + R&D."""
-    opex, rd_budget = firms
-    for i in numba.prange(len(status)):
+    opex, rd_budget, rd_stock = firms
+    cash, profit_ytd, rd_spend, rd_q1, rd_q2, rd_q3, rd_ytd = accounts
+    for i in range(len(status)):
         rd[i] = rd_spending(cash[i], rd_budget[i], opex[i], rules) if status[i] != DEAD else 0.0
         cash[i] -= rd[i]
         profit_ytd[i] -= rd[i]
@@ -79,20 +65,14 @@ def learned_capability(capability, rd_stock, tech_access, customers, rules):
 
 
 @kernel
-def _patent_all(rate, none_chance, patents, patents_new, rng):
+def _patent_and_learn_all(rate, none_chance, firms, rules, rng):
     """Each firm with a positive rate files Poisson(rate) patents (a uniform draw each,
-    in row order)."""
+    in row order); every firm learns (`learned_capability`)."""
+    rd_stock, tech_access, customers, capability, patents, patents_new = firms
     for i in range(len(rate)):
         filed = poisson_by_inversion(rng, rate[i], none_chance[i]) if rate[i] > 0 else 0
         patents_new[i] = filed
         patents[i] += filed
-
-
-@parallel_kernel
-def _learn_all(firms, rules, capability):
-    """Every firm learns (`learned_capability`)."""
-    rd_stock, tech_access, customers = firms
-    for i in numba.prange(len(capability)):
         capability[i] = learned_capability(
             capability[i], rd_stock[i], tech_access[i], customers[i], rules
         )
@@ -121,20 +101,20 @@ def invest_and_patent(model: Economy) -> None:
     rd = np.empty(len(pop))
     spending = (params.finance.bank.cash_buffer_quarters, inn.excess_cash_rd_share)
     decay = (1.0 - inn.knowledge_depreciation) ** 0.25
-    firms = (pop.opex, pop.rd_budget)
-    _spend_all(pop.status, firms, spending, decay, pop.rd_stock, *accounts, rd)
+    _spend_all(pop.status, (pop.opex, pop.rd_budget, pop.rd_stock), accounts, spending, decay, rd)
     wrote(*accounts, pop.rd_stock)
     model.ledger.record(rd=-rd)
     rate = patent_rates(pop, params)
     none_chance = np.exp(-rate)  # P(no patent), vectorised
-    _patent_all(rate, none_chance, pop.patents, pop.patents_new, model.rng)
+    firms = (pop.rd_stock, pop.tech_access, pop.customers, pop.capability)
+    firms += (pop.patents, pop.patents_new)
     learning = (
         inn.knowledge_half_myuan,
         inn.capability_speed,
         inn.customer_learning,
         float(inn.max_learning_customers),
     )
-    _learn_all((pop.rd_stock, pop.tech_access, pop.customers), learning, pop.capability)
+    _patent_and_learn_all(rate, none_chance, firms, learning, model.rng)
     wrote(pop.capability, pop.patents, pop.patents_new)
     if model.quarter_of_year == 4:
         drop_patents(model)
