@@ -64,7 +64,7 @@ def _count(firms, quarter, n_sectors, n_provinces):
         borrowing += bank_debt[i] + ip_debt[i] > 0
         listed += sanctioned[i]
         supported += support_until[i] >= quarter
-        is_exposed = exposure[i] >= EXPOSED  # without a branch: which firms is unpredictable
+        is_exposed = exposure[i] >= EXPOSED  # no branch: which firms are is unpredictable
         exposed += is_exposed
         access_sum += tech_access[i] * is_exposed  # + 0.0 leaves the sum as it was
         if status[i] >= PROVINCIAL:
