@@ -64,7 +64,7 @@ def _count(firms, quarter, n_sectors, n_provinces):
         borrowing += bank_debt[i] + ip_debt[i] > 0
         listed += sanctioned[i]
         supported += support_until[i] >= quarter
-        is_exposed = exposure[i] >= EXPOSED  # no branch: which firms are is unpredictable
+        is_exposed = exposure[i] >= EXPOSED  # no branch: exposure follows no pattern
         exposed += is_exposed
         access_sum += tech_access[i] * is_exposed  # + 0.0 leaves the sum as it was
         if status[i] >= PROVINCIAL:
