@@ -76,7 +76,8 @@ def _count(firms, quarter, n_sectors, n_provinces):
     counts = np.array(
         [alive, innovative, provincial, short, borrowing, listed, supported, exposed, national]
     )
-    return counts, access_sum, national_rows[:national], patents_by_sector, by_province
+    rows = national_rows[:national].copy()  # not a view: the full-length buffer is freed
+    return counts, access_sum, rows, patents_by_sector, by_province
 
 
 def take_census(m: Economy) -> Census:

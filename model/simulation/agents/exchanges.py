@@ -145,4 +145,4 @@ def _applicants(firms, chances, rng):
         if rng.random(dtype=np.float32) < chance:
             rows[count] = i
             count += 1
-    return rows[:count]
+    return rows[:count].copy()  # not a view: the full-length buffer is freed now

@@ -167,7 +167,7 @@ def _round_winners(capability, status, zone, listed, chances, rng):
         if draw < odds / (odds + 1.0):
             wins[count] = i
             count += 1
-    return wins[:count]
+    return wins[:count].copy()  # not a view: the full-length buffer is freed now
 
 
 class GuidanceFund(mesa.Agent):
@@ -275,4 +275,4 @@ def _fund_targets(firms, min_capability, min_exposure):
         # written at the end, and the end moves past it only for a target.
         rows[count] = i
         count += (status[i] != DEAD) & (not listed[i]) & capable & strategic
-    return rows[:count]
+    return rows[:count].copy()  # not a view: the full-length buffer is freed now

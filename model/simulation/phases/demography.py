@@ -35,7 +35,7 @@ def _closing(status, birth_quarter, cash, quarter, hazards, rng):
         if rng.random(dtype=np.float32) < hazard:
             rows[count] = i
             count += 1
-    return rows[:count]
+    return rows[:count].copy()  # not a view: the full-length buffer is freed now
 
 
 def exit_firms(model: Economy) -> int:

@@ -33,7 +33,9 @@ class Plans:
     equipment: np.ndarray
     from_earmarks: np.ndarray  # part of the plans paid from earmarked money
     buffer: np.ndarray  # operating cash kept back
-    need: np.ndarray  # what plans and buffer need beyond cash (0 for exited firms)
+    # What plans and buffer need beyond cash (0 for exited firms); None once the lenders
+    # have seen it (the quarter's peak memory is in this phase: nothing is kept longer).
+    need: np.ndarray | None
 
     @property
     def total(self) -> np.ndarray:
@@ -103,14 +105,18 @@ def raise_funds(model: Economy) -> None:
     )
     wrote(pop.cash, pop.earmarked, grants)
     plans = plan(model)
-    loans = model.bank.lend(pop, plans.need, rng)
-    pledged = model.bank.pledge(pop, plans.need - loans, rng)
+    need, plans.need = plans.need, None
+    loans = model.bank.lend(pop, need, rng)
+    need -= loans  # what is still short, in place
+    pledged = model.bank.pledge(pop, need, rng)
+    del need
     private = model.vc.invest(pop, rng)
     fund, crowded_in, replaced = model.guidance_fund.invest(pop, rng, model.year, private)
-    model.exchanges.apply(pop, rng, model.quarter)
-    ipo = model.exchanges.decide(pop, rng, model.quarter)
     private -= replaced  # what VC still invests, and private money the funds brought in
     private += crowded_in
+    del crowded_in, replaced
+    model.exchanges.apply(pop, rng, model.quarter)
+    ipo = model.exchanges.decide(pop, rng, model.quarter)
     flows = {
         "fiscal": grants,
         "bank": loans,
@@ -120,7 +126,7 @@ def raise_funds(model: Economy) -> None:
         "ipo": ipo,
     }
     model.ledger.record(**flows)  # once for all firms: cheaper than block by block
-    fund_plans(model, plans, flows)
+    fund_plans(model, plans, flows, per_firm=False)
 
 
 def _flows(flows: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
@@ -176,6 +182,7 @@ def _book_spend_prepay_all(flows, plans, status, columns, spent, net, per_firm):
     earmarked, cash, fixed_assets, rd_budget, constrained = columns[5:]
     bought_by_firm, repaid_by_firm = per_firm
     total_bought, total_repaid, track = 0.0, 0.0, len(net) > 0
+    keep = len(bought_by_firm) > 0
     for i in range(len(status)):  # each firm's accounts are read once and written once
         equity = guidance_fund[i] + vc[i] + ipo[i]
         if guidance_fund[i] + vc[i] > 0:
@@ -203,7 +210,8 @@ def _book_spend_prepay_all(flows, plans, status, columns, spent, net, per_firm):
         cash[i] = firm_cash - repaid
         total_bought += bought
         total_repaid += repaid
-        bought_by_firm[i], repaid_by_firm[i] = bought, repaid
+        if keep:
+            bought_by_firm[i], repaid_by_firm[i] = bought, repaid
         if track:
             net[i] -= bought
             net[i] -= repaid
@@ -212,21 +220,32 @@ def _book_spend_prepay_all(flows, plans, status, columns, spent, net, per_firm):
 
 
 def fund_plans(
-    model: Economy, plans: Plans, flows: dict[str, np.ndarray] | None = None
+    model: Economy,
+    plans: Plans,
+    flows: dict[str, np.ndarray] | None = None,
+    per_firm: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Book the quarter's new money (`flows` by channel, none if omitted), fund the plans
     from cash above the buffer, cutting them where that is short, and prepay loans from
     spare cash. Sets `rd_budget` (spent by the innovation phase) and buys the equipment
-    now; returns (equipment bought, principal repaid) per firm, M yuan."""
+    now; returns (equipment bought, principal repaid) per firm, M yuan (empty arrays
+    unless `per_firm`: the quarter's run does not keep them)."""
     pop = model.population
     if flows is None:
         none = np.zeros(len(pop))
         flows = dict.fromkeys(("bank", "ip_pledge", "guidance_fund", "vc", "ipo"), none)
-    spent, per_firm = np.zeros(2), (np.empty(len(pop)), np.empty(len(pop)))
+    rows = len(pop) if per_firm else 0
+    spent, per_firm_flows = np.zeros(2), (np.empty(rows), np.empty(rows))
     columns = _columns(pop)
     _book_spend_prepay_all(
-        _flows(flows), _plan_columns(plans), pop.status, columns, spent, model.ledger.net, per_firm
+        _flows(flows),
+        _plan_columns(plans),
+        pop.status,
+        columns,
+        spent,
+        model.ledger.net,
+        per_firm_flows,
     )
     wrote(*columns, model.ledger.net)
     model.ledger.add_totals(capex=-spent[0], repayment=-spent[1])
-    return per_firm
+    return per_firm_flows
