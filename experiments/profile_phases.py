@@ -1,6 +1,7 @@
 """Where a run's time goes: seconds per phase of the quarter (issue 16's profile).
 
     python experiments/profile_phases.py [--scale 1.0] [--seed 1] [--scenario baseline]
+    python experiments/profile_phases.py --memory   # also each step's peak memory
 
 Times each step of `Economy.step` (the phases in `model/simulation/phases/`, the
 year-end accounts and the reporters) over one run, after a small run in the same
@@ -9,12 +10,18 @@ table: seconds over the run, share of the run, and seconds per quarter in the fi
 and the last simulated year (the population grows, so the later quarters cost more).
 The timers wrap the phase functions only for the timed run and add well under 1% to
 it. Use it before and after a speed change; `benchmark.py` holds the goals.
+
+`--memory` adds a second run under `tracemalloc` (numpy's arrays included) and a table
+of each step's peak: the most memory held at any moment inside the step, what was held
+when it began, and the quarter of that peak. A process's peak is about 300 MiB of
+imports and compiled code above the largest of them.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+import tracemalloc
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,6 +110,64 @@ def profile(params: Params, seed: int = 1) -> tuple[pd.DataFrame, float]:
     return pd.DataFrame(rows, columns=["step", "quarter", "seconds"]), run
 
 
+@contextmanager
+def traced_steps(peaks: dict[str, tuple[int, int, str]], labels: list[str]) -> Iterator[None]:
+    """Wrap every step so that `peaks[label]` keeps (peak bytes, bytes held when the step
+    began, quarter) of its highest peak; tracemalloc must be tracing. Restored after."""
+    originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in STEPS]
+
+    def traced(function: Any, label: str) -> Any:
+        def step(*args: Any, **kwargs: Any) -> Any:
+            held = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                peak = tracemalloc.get_traced_memory()[1]
+                if peak > peaks.get(label, (-1, 0, ""))[0]:
+                    peaks[label] = (peak, held, labels[-1])
+
+        return step
+
+    try:
+        for (owner, attr, function), (_, _, label) in zip(originals, STEPS, strict=True):
+            setattr(owner, attr, traced(function, label))
+        yield
+    finally:
+        for owner, attr, function in originals:
+            setattr(owner, attr, function)
+
+
+def memory_peaks(params: Params, seed: int = 1) -> pd.DataFrame:
+    """Each step's highest memory peak over one run (MiB, tracemalloc): the peak, what was
+    held when the step began, and the quarter; the highest first."""
+    peaks: dict[str, tuple[int, int, str]] = {}
+    tracemalloc.start()
+    try:
+        model = Economy(params, seed=seed)
+        labels = [model.label]
+        with traced_steps(peaks, labels):
+            while model.running:
+                labels.append(model.label)
+                model.step()
+    finally:
+        tracemalloc.stop()
+    rows = [
+        {"step": label, "peak MiB": peak / 2**20, "held before MiB": held / 2**20, "quarter": q}
+        for label, (peak, held, q) in peaks.items()
+    ]
+    return pd.DataFrame(rows).sort_values("peak MiB", ascending=False, ignore_index=True)
+
+
+def memory_markdown(peaks: pd.DataFrame, title: str) -> str:
+    """The memory peaks as a Markdown table."""
+    lines = [f"**{title}**: peak memory by step (tracemalloc)", ""]
+    lines += ["| step | peak MiB | held before MiB | quarter |", "| --- | ---: | ---: | --- |"]
+    for row in peaks.itertuples(index=False):
+        lines.append(f"| {row[0]} | {row[1]:.1f} | {row[2]:.1f} | {row[3]} |")
+    return "\n".join(lines)
+
+
 def summary(table: pd.DataFrame, run: float) -> pd.DataFrame:
     """Per step: seconds over the run, share of the run, seconds per quarter in the first
     and the last year; the largest first."""
@@ -137,12 +202,15 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scenario", default="baseline")
+    parser.add_argument("--memory", action="store_true", help="also each step's peak memory")
     args = parser.parse_args()
     Economy(load_scenario(args.scenario, scale=0.005), seed=0).run()  # load the kernels
     params = load_scenario(args.scenario, scale=args.scale)
     table, run = profile(params, args.seed)
     title = f"{args.scenario} at scale {args.scale:g}, seed {args.seed}"
     print(markdown(summary(table, run), run, title))
+    if args.memory:
+        print("\n" + memory_markdown(memory_peaks(params, args.seed), title))
 
 
 if __name__ == "__main__":

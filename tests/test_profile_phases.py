@@ -71,3 +71,19 @@ def test_every_call_of_the_quarter_is_in_the_profilers_list(profiler) -> None:
     }
     timed = {attr for _, attr, _ in profiler.STEPS}
     assert called - {"append", "len"} == timed  # the label list and the row count
+
+
+def test_every_steps_memory_peak_is_traced_and_the_wrappers_removed(profiler) -> None:
+    params = load_scenario("baseline", scale=0.002, time__end="2019Q4")
+    originals = {label: getattr(owner, attr) for owner, attr, label in profiler.STEPS}
+    peaks = profiler.memory_peaks(params, seed=3)
+    assert set(peaks["step"]) == {label for _, _, label in profiler.STEPS}
+    assert (peaks["peak MiB"] >= peaks["held before MiB"]).all()
+    assert peaks["peak MiB"].is_monotonic_decreasing
+    assert peaks["peak MiB"].iloc[0] > 0.3  # numpy columns are traced (the pool: ~0.7 MiB)
+    assert set(peaks["quarter"]) <= {f"2019Q{q}" for q in range(1, 5)}
+    assert not profiler.tracemalloc.is_tracing()
+    for owner, attr, label in profiler.STEPS:
+        assert getattr(owner, attr) is originals[label], label
+    text = profiler.memory_markdown(peaks, "t")
+    assert text.count("\n| ") == len(peaks) + 2  # header, rule, each step
