@@ -18,6 +18,7 @@ from model.simulation.agents import (
 )
 from model.simulation.allocator import keep_freed_memory
 from model.simulation.breakdowns import reporters_for
+from model.simulation.collector import Collector
 from model.simulation.founding import draw_firms, list_largest
 from model.simulation.ledger import Ledger
 from model.simulation.links import Links
@@ -79,7 +80,7 @@ class Economy(mesa.Model):
         self.buyers.set_quality_bars(self.population, params, self.rng)
         matching.attach_suppliers(self)
         self.links.since[:] = ESTABLISHED  # relationships older than the clock
-        self.datacollector = mesa.DataCollector(model_reporters=reporters_for(params))
+        self.datacollector = Collector(model_reporters=reporters_for(params))
 
     def _found_population(self) -> Population:
         p = self.params.population
