@@ -162,9 +162,11 @@ class Tracer:
         return value
 
     def follow_items(self, value: Any, owner: str) -> None:
-        """Follow the core's objects in `value` (one, or a list of them)."""
+        """Follow the core's objects in `value` (one, or a list of them); not its
+        collector, which is Mesa's machinery though the core subclasses it."""
         for item in value if isinstance(value, list | tuple) else [value]:
-            if type(item).__module__.startswith(CORE) and hasattr(item, "__dict__"):
+            core = type(item).__module__.startswith(CORE) and hasattr(item, "__dict__")
+            if core and not isinstance(item, mesa.DataCollector):
                 self.follow(item, owner)
 
     # -- following the lines of Economy.step ----------------------------------------
