@@ -23,7 +23,7 @@ import argparse
 import time
 import tracemalloc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -66,10 +66,23 @@ STEPS: tuple[tuple[Any, str, str], ...] = (
 
 
 @contextmanager
+def wrapped_steps(wrap: Callable[[Any, str], Any]) -> Iterator[None]:
+    """Replace every step by `wrap(function, label)` inside the block; the originals are
+    restored after."""
+    originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in STEPS]
+    try:
+        for (owner, attr, function), (_, _, label) in zip(originals, STEPS, strict=True):
+            setattr(owner, attr, wrap(function, label))
+        yield
+    finally:
+        for owner, attr, function in originals:
+            setattr(owner, attr, function)
+
+
+@contextmanager
 def timed_steps(seconds: dict[str, dict[str, float]], labels: list[str]) -> Iterator[None]:
     """Wrap every step so that `seconds[label][quarter]` adds up its time; `labels`
     holds the quarter being run (its last item). The originals are restored after."""
-    originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in STEPS]
 
     def timer(function: Any, label: str) -> Any:
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -81,13 +94,16 @@ def timed_steps(seconds: dict[str, dict[str, float]], labels: list[str]) -> Iter
 
         return timed
 
-    try:
-        for (owner, attr, function), (_, _, label) in zip(originals, STEPS, strict=True):
-            setattr(owner, attr, timer(function, label))
+    with wrapped_steps(timer):
         yield
-    finally:
-        for owner, attr, function in originals:
-            setattr(owner, attr, function)
+
+
+def step_through(model: Economy, labels: list[str]) -> None:
+    """Run `model` to its end, appending each quarter's label to `labels` before its step
+    (the wrappers read the last one)."""
+    while model.running:
+        labels.append(model.label)
+        model.step()
 
 
 def profile(params: Params, seed: int = 1) -> tuple[pd.DataFrame, float]:
@@ -98,9 +114,7 @@ def profile(params: Params, seed: int = 1) -> tuple[pd.DataFrame, float]:
     labels = [model.label]
     with timed_steps(seconds, labels):
         start = time.perf_counter()
-        while model.running:
-            labels.append(model.label)
-            model.step()
+        step_through(model, labels)
         run = time.perf_counter() - start
     rows = [
         {"step": step, "quarter": quarter, "seconds": value}
@@ -114,7 +128,6 @@ def profile(params: Params, seed: int = 1) -> tuple[pd.DataFrame, float]:
 def traced_steps(peaks: dict[str, tuple[int, int, str]], labels: list[str]) -> Iterator[None]:
     """Wrap every step so that `peaks[label]` keeps (peak bytes, bytes held when the step
     began, quarter) of its highest peak; tracemalloc must be tracing. Restored after."""
-    originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in STEPS]
 
     def traced(function: Any, label: str) -> Any:
         def step(*args: Any, **kwargs: Any) -> Any:
@@ -129,13 +142,8 @@ def traced_steps(peaks: dict[str, tuple[int, int, str]], labels: list[str]) -> I
 
         return step
 
-    try:
-        for (owner, attr, function), (_, _, label) in zip(originals, STEPS, strict=True):
-            setattr(owner, attr, traced(function, label))
+    with wrapped_steps(traced):
         yield
-    finally:
-        for owner, attr, function in originals:
-            setattr(owner, attr, function)
 
 
 def memory_peaks(params: Params, seed: int = 1) -> pd.DataFrame:
@@ -147,9 +155,7 @@ def memory_peaks(params: Params, seed: int = 1) -> pd.DataFrame:
         model = Economy(params, seed=seed)
         labels = [model.label]
         with traced_steps(peaks, labels):
-            while model.running:
-                labels.append(model.label)
-                model.step()
+            step_through(model, labels)
     finally:
         tracemalloc.stop()
     rows = [
