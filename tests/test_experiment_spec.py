@@ -7,12 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from experiment_scripts import EXPERIMENTS
 
 from model.errors import ConfigError
 from model.simulation.runner import replicate_seeds
 from model.sweeps.experiment import load_experiment, run_seed
-
-EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 
 GRID = """
 name = "grid"

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from experiment_scripts import import_experiment
 
 from model import Economy, load_scenario
 from model.simulation.reporters import REPORTERS
 
-EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 SCALE = 0.002  # 1,200 firms in 2019Q1
 
 
 @pytest.fixture(scope="module")
 def runs() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(plain Mesa, core) reporters of one baseline run each, one row per quarter."""
-    sys.path.insert(0, str(EXPERIMENTS))
-    try:
-        plain_mesa = importlib.import_module("plain_mesa")
-    finally:
-        sys.path.remove(str(EXPERIMENTS))
+    plain_mesa = import_experiment("plain_mesa")
     params = load_scenario("baseline", scale=SCALE)
     plain = plain_mesa.PlainEconomy(params, seed=3)
     plain.run()

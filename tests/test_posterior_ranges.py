@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from experiment_scripts import EXPERIMENTS
 
 from model.errors import ConfigError
 from model.evidence.posterior import Posterior, posterior_table
 from model.sweeps.experiment import load_experiment
 
 APPROVAL = "certification.national.approval"
-EXPERIMENTS = Path(__file__).parents[1] / "experiments"
 GRID = np.linspace(0.0, 1.0, 101)
 
 

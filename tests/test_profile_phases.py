@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import ast
-import importlib
 import inspect
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from experiment_scripts import import_experiment
 
 from model import Economy, load_scenario
-
-EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 
 
 @pytest.fixture(scope="module")
 def profiler():
-    sys.path.insert(0, str(EXPERIMENTS))
-    try:
-        return importlib.import_module("profile_phases")
-    finally:
-        sys.path.remove(str(EXPERIMENTS))
+    return import_experiment("profile_phases")
 
 
 def test_every_step_of_every_quarter_is_timed_and_the_timers_are_removed(profiler) -> None:

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from experiment_scripts import EXPERIMENTS, import_experiment
 
-EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 SCRIPT = EXPERIMENTS / "rewrite_check.py"
 
 
 @pytest.fixture(scope="module")
 def check():
-    sys.path.insert(0, str(EXPERIMENTS))
-    try:
-        return importlib.import_module("rewrite_check")
-    finally:
-        sys.path.remove(str(EXPERIMENTS))
+    return import_experiment("rewrite_check")
 
 
 def test_runs_whose_hashes_differ_or_are_missing_are_named_in_order(check) -> None:
