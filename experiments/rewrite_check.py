@@ -33,6 +33,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = (1, 2)
@@ -68,7 +69,7 @@ print(json.dumps(time.perf_counter() - started))
 """
 
 
-def _in_version(tree: Path, code: str, *args: str) -> object:
+def _in_version(tree: Path, code: str, *args: str) -> Any:
     """Run `code` in a fresh interpreter on `tree`'s package; its printed JSON."""
     env = os.environ | {"PYTHONPATH": str(tree)}
     done = subprocess.run(
@@ -131,17 +132,17 @@ def main() -> None:
         mode = "full" if args.full else "quick"
         before = _in_version(tree, HASHES, str(args.scale), mode)
         after = _in_version(ROOT, HASHES, str(args.scale), mode)
-        differ = compare_hashes(before, after)  # type: ignore[arg-type]
-        for name in after:  # type: ignore[union-attr]
+        differ = compare_hashes(before, after)
+        for name in after:
             print(f"{'DIFFERS' if name in differ else 'same   '}  {name}")
         times: tuple[list[float], list[float]] = ([], [])
         for _ in range(args.timing):
-            times[0].append(float(_in_version(tree, TIMING)))  # type: ignore[arg-type]
-            times[1].append(float(_in_version(ROOT, TIMING)))  # type: ignore[arg-type]
+            times[0].append(float(_in_version(tree, TIMING)))
+            times[1].append(float(_in_version(ROOT, TIMING)))
     if args.timing:
         print("\n" + timing_table(*times))
     if differ:
-        print(f"\n{len(differ)} of {len(after)} runs differ from {args.ref}")  # type: ignore[arg-type]
+        print(f"\n{len(differ)} of {len(after)} runs differ from {args.ref}")
         raise SystemExit(1)
     print(f"\nevery run's output is the same as {args.ref}'s, to the last bit")
 
