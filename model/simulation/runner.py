@@ -29,16 +29,30 @@ def replicate_seeds(base_seed: int, count: int) -> list[int]:
 
 
 def tidy(model: Economy, run_id: int = 0) -> pd.DataFrame:
-    """The model's collected reporters as a long table, one row per quarter x variable."""
-    wide = model.datacollector.get_model_vars_dataframe()
-    wide.insert(0, "quarter", model.quarter_labels)
-    long = wide.melt(id_vars="quarter", var_name="variable", value_name="value")
-    long = long[np.isfinite(long["value"].to_numpy(dtype=float))]
-    long.insert(0, "scenario", model.params.name)
-    long.insert(1, "run_id", run_id)
-    long.insert(2, "seed", model.seed)
-    long.insert(4, "year", long["quarter"].str[:4].astype(int))
-    return long.astype({"value": float, "run_id": int}).reset_index(drop=True)[TIDY_COLUMNS]
+    """The model's collected reporters as a long table, one row per quarter x variable:
+    variable by variable in the collector's order, quarters in order, non-finite values
+    left out. (Built from arrays: a wide frame melted by pandas took a fifth of a small
+    run.)"""
+    recorded = model.datacollector.model_vars
+    names = list(recorded)
+    quarters = np.asarray(model.quarter_labels, dtype=object)
+    values = np.array([recorded[name] for name in names], dtype=float)
+    values = values.reshape(len(names), len(quarters))
+    finite = np.isfinite(values)
+    rows_per_variable = finite.sum(axis=1)
+    kept_quarters = np.broadcast_to(quarters, values.shape)[finite]
+    years = np.broadcast_to(np.array([int(q[:4]) for q in quarters]), values.shape)[finite]
+    count = len(kept_quarters)
+    columns = {
+        "scenario": np.full(count, model.params.name, dtype=object),
+        "run_id": np.full(count, run_id, dtype=np.int64),
+        "seed": np.full(count, model.seed, dtype=np.int64),
+        "quarter": kept_quarters,
+        "year": years.astype(np.int64),
+        "variable": np.repeat(np.asarray(names, dtype=object), rows_per_variable),
+        "value": values[finite],
+    }
+    return pd.DataFrame({name: columns[name] for name in TIDY_COLUMNS})
 
 
 def simulate(params: Params, seed: int = 0, run_id: int = 0) -> pd.DataFrame:
