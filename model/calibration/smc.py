@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
+from model.calibration.early import EarlyRejecting
 from model.calibration.problem import (
     FitTarget,
     distance,
@@ -100,7 +101,7 @@ def build_abc(
     """The pyabc ABC-SMC object: priors, simulator, adaptive distance, quantile epsilon,
     and a multivariate normal proposal widened by the spec's `proposal_scaling`."""
     return pyabc.ABCSMC(
-        models=simulator(spec, base, targets),
+        models=EarlyRejecting(simulator(spec, base, targets)),
         parameter_priors=prior(spec),
         distance_function=distance(targets),
         population_size=spec.population_size,
