@@ -14,6 +14,7 @@ from model.calibration.problem import simulator
 from model.calibration.sampler import InProcess, SeededSampler
 from model.calibration.smc import finished_generations, run_abc
 from model.simulation.economy import Economy
+from model.simulation.runner import tidy
 
 SPEC = tiny_spec(generations=2)
 
@@ -56,12 +57,12 @@ def test_a_target_not_reached_counts_as_met():
     for run in runs:
         while run.quarter <= model.checkpoints[0]:
             run.step()
-    so_far = model.misses_by(runs, model.checkpoints[0])
+    so_far = model.simulator.misses([tidy(run) for run in runs], by=model.checkpoints[0])
     later = [t.label for t in model.simulator.targets if t.quarter == "2022Q4"]
     assert later and all(so_far[label] == 0.0 for label in later)
     for run in runs:
         run.run()
-    finished = model.misses_by(runs, model.checkpoints[-1])
+    finished = model.simulator.misses([tidy(run) for run in runs])
     assert finished == pytest.approx(model.simulator({}), abs=0)
     reached = [label for label in so_far if label not in later]
     assert all(so_far[label] == finished[label] for label in reached)

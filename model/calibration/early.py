@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-import numpy as np
 import pyabc
 from pyabc.model import ModelResult
 
 from model.calendar import parse_quarter
-from model.calibration.problem import Simulator, model_moments
+from model.calibration.problem import Simulator
 from model.simulation.economy import Economy
 from model.simulation.runner import tidy
 
@@ -57,13 +56,13 @@ class EarlyRejecting(pyabc.Model):
             for run in runs:
                 while run.running and run.quarter <= quarter:
                     run.step()
-            so_far = self.misses_by(runs, quarter)
+            so_far = self.simulator.misses([tidy(run) for run in runs], by=quarter)
             distance = distance_calculator(so_far, x_0, t, pars)
             if distance > eps:
                 return ModelResult(sum_stat=so_far, distance=distance, accepted=False)
         for run in runs:
             run.run()
-        statistics = sum_stat_calculator(self.misses_by(runs, self.checkpoints[-1]))
+        statistics = sum_stat_calculator(self.simulator.misses([tidy(run) for run in runs]))
         judged = acceptor(
             distance_function=distance_calculator,
             eps=eps_calculator,
@@ -78,13 +77,3 @@ class EarlyRejecting(pyabc.Model):
             accepted=judged.accept,
             weight=judged.weight,
         )
-
-    def misses_by(self, runs: list[Economy], quarter: int) -> dict[str, float]:
-        """Each target's miss of the mean over the runs if its quarter is at or before
-        `quarter`, else 0 (not reached: counted as met)."""
-        targets = self.simulator.targets
-        values = np.array([model_moments(tidy(run), targets) for run in runs]).mean(axis=0)
-        return {
-            t.label: t.error(float(v)) if parse_quarter(t.quarter) <= quarter else 0.0
-            for t, v in zip(targets, values, strict=True)
-        }
