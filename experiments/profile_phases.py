@@ -2,6 +2,7 @@
 
     python experiments/profile_phases.py [--scale 1.0] [--seed 1] [--scenario baseline]
     python experiments/profile_phases.py --memory   # also each step's peak memory
+    python experiments/profile_phases.py --floor    # and its memory-traffic floor
 
 Times each step of `Economy.step` (the phases in `model/simulation/phases/`, the
 year-end accounts and the reporters) over one run, after a small run in the same
@@ -98,23 +99,30 @@ def timed_steps(seconds: dict[str, dict[str, float]], labels: list[str]) -> Iter
         yield
 
 
-def step_through(model: Economy, labels: list[str]) -> None:
+def step_through(
+    model: Economy, labels: list[str], counts: dict[str, tuple[int, int]] | None = None
+) -> None:
     """Run `model` to its end, appending each quarter's label to `labels` before its step
-    (the wrappers read the last one)."""
+    (the wrappers read the last one); `counts` gets each quarter's firms and links."""
     while model.running:
         labels.append(model.label)
+        if counts is not None:
+            counts[model.label] = (len(model.population), len(model.links))
         model.step()
 
 
-def profile(params: Params, seed: int = 1) -> tuple[pd.DataFrame, float]:
+def profile(
+    params: Params, seed: int = 1, counts: dict[str, tuple[int, int]] | None = None
+) -> tuple[pd.DataFrame, float]:
     """Seconds per step label and quarter over one run of `params` (long table with
-    columns step, quarter, seconds), and the run's wall time."""
+    columns step, quarter, seconds), and the run's wall time; `counts` gets each
+    quarter's firms and links."""
     seconds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     model = Economy(params, seed=seed)
     labels = [model.label]
     with timed_steps(seconds, labels):
         start = time.perf_counter()
-        step_through(model, labels)
+        step_through(model, labels, counts)
         run = time.perf_counter() - start
     rows = [
         {"step": step, "quarter": quarter, "seconds": value}
@@ -189,6 +197,22 @@ def summary(table: pd.DataFrame, run: float) -> pd.DataFrame:
     return out.sort_values("seconds", ascending=False)
 
 
+FORMATS = {"floor s": "{:.3f}", "x floor": "{:.1f}"}  # the rest: seconds a quarter
+
+
+def _cell(value: float, form: str) -> str:
+    return "–" if pd.isna(value) else form.format(value)
+
+
+def with_floor(summary_table: pd.DataFrame, floor: dict[str, float]) -> pd.DataFrame:
+    """The summary with each step's memory-traffic floor over the run (`traffic_floor`)
+    and how many times the floor the step took (blank where the floor is 0)."""
+    out = summary_table.copy()
+    out["floor s"] = pd.Series(floor).reindex(out.index).fillna(0.0)
+    out["x floor"] = out["seconds"] / out["floor s"].where(out["floor s"] > 0)
+    return out
+
+
 def markdown(summary_table: pd.DataFrame, run: float, title: str) -> str:
     """The summary as a Markdown table with the run's total and what the steps leave."""
     columns = list(summary_table.columns)
@@ -196,11 +220,22 @@ def markdown(summary_table: pd.DataFrame, run: float, title: str) -> str:
     lines.append("| --- |" + " ---: |" * len(columns))
     for step, row in summary_table.iterrows():
         cells = [f"{row['seconds']:.3f}", f"{row['share']:.1%}"]
-        cells += [f"{row[c]:.4f}" for c in columns[2:]]
+        cells += [_cell(row[c], FORMATS.get(c, "{:.4f}")) for c in columns[2:]]
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
     rest = run - summary_table["seconds"].sum()
     lines.append(f"| (between steps) | {rest:.3f} | {rest / run:.1%} |" + " |" * (len(columns) - 2))
     return "\n".join(lines)
+
+
+def run_floor(counts: dict[str, tuple[int, int]]) -> dict[str, float]:
+    """Each step's memory-traffic floor over a run with these firm and link counts."""
+    from traffic_floor import bandwidth, floor_seconds, step_bytes
+
+    from model.docs.trace import trace_run
+
+    speed = bandwidth()
+    print(f"streaming speed (a += b past the caches): {speed / 1e9:.1f} GB/s\n")
+    return floor_seconds(step_bytes(trace_run().lines, STEPS), counts, speed)
 
 
 def main() -> None:
@@ -209,12 +244,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scenario", default="baseline")
     parser.add_argument("--memory", action="store_true", help="also each step's peak memory")
+    parser.add_argument(
+        "--floor", action="store_true", help="also each step's memory-traffic floor"
+    )
     args = parser.parse_args()
     Economy(load_scenario(args.scenario, scale=0.005), seed=0).run()  # load the kernels
     params = load_scenario(args.scenario, scale=args.scale)
-    table, run = profile(params, args.seed)
+    counts: dict[str, tuple[int, int]] = {}
+    table, run = profile(params, args.seed, counts)
     title = f"{args.scenario} at scale {args.scale:g}, seed {args.seed}"
-    print(markdown(summary(table, run), run, title))
+    steps = summary(table, run)
+    if args.floor:
+        steps = with_floor(steps, run_floor(counts))
+    print(markdown(steps, run, title))
     if args.memory:
         print("\n" + memory_markdown(memory_peaks(params, args.seed), title))
 

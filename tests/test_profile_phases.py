@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from types import SimpleNamespace
 
 import pytest
 from experiment_scripts import import_experiment
@@ -79,3 +80,39 @@ def test_every_steps_memory_peak_is_traced_and_the_wrappers_removed(profiler) ->
         assert getattr(owner, attr) is originals[label], label
     text = profiler.memory_markdown(peaks, "t")
     assert text.count("\n| ") == len(peaks) + 2  # header, rule, each step
+
+
+def test_the_traffic_floor_counts_each_steps_columns_once_and_its_writes_twice(profiler) -> None:
+    floor = import_experiment("traffic_floor")
+    from model.docs.trace import trace_run
+
+    per_step = floor.step_bytes(trace_run().lines, profiler.STEPS)
+    assert set(per_step) == {label for _, _, label in profiler.STEPS}
+    assert per_step["demand"] == (0, 0)  # the buyers' orders touch no firm column
+    assert per_step["matching"][1] > 0  # the links are read and rewritten
+    # production: settle reads and writes revenue, cash, ... : at least 8 float columns
+    assert per_step["production: settle"][0] >= 8 * 8
+    source, first = inspect.getsourcelines(Economy.step)
+    line = first + next(i for i, text in enumerate(source) if "finance.raise_funds(" in text)
+    effects = SimpleNamespace(reads={"cash", "zone", "links.keys"}, writes={"cash", "pledges"})
+    # cash (float64) read and written, zone (bool) read, a link array read; not a column
+    assert floor.step_bytes({line: effects}, profiler.STEPS)["finance"] == (8 * 2 + 1, 8)
+    counts = {"2019Q3": (10, 4), "2019Q4": (20, 4)}
+    seconds = floor.floor_seconds(
+        {"finance": (16, 8), "year-end accounts": (8, 0)}, counts, speed=100.0
+    )
+    assert seconds["finance"] == pytest.approx((16 * 10 + 8 * 4 + 16 * 20 + 8 * 4) / 100)
+    assert seconds["year-end accounts"] == pytest.approx(8 * 20 / 100)  # Q4 only
+    table = profiler.with_floor(
+        profiler.pd.DataFrame({"seconds": [2.0, 1.0], "share": [0.5, 0.25]}, index=["a", "b"]),
+        {"a": 0.5, "b": 0.0},
+    )
+    assert table["x floor"].iloc[0] == 4.0 and table["x floor"].isna().iloc[1]
+    assert "| b | 1.000 | 25.0% | 0.000 | – |" in profiler.markdown(table, 4.0, "t")
+
+
+def test_lines_of_the_quarter_map_to_the_profilers_labels(profiler) -> None:
+    floor = import_experiment("traffic_floor")
+    source = inspect.getsource(Economy.step)
+    mapped = {floor.label_of_line(line.strip(), profiler.STEPS) for line in source.splitlines()}
+    assert mapped - {None} == {label for _, _, label in profiler.STEPS}

@@ -1,0 +1,93 @@
+"""The memory-traffic floor of each step of the quarter (issue 16): how long the step
+would take if it read every column it touches once and wrote back every column it
+changes once, at the speed this machine streams memory.
+
+    python experiments/profile_phases.py --floor    # the profile with a floor column
+
+What a step touches comes from the docs' traced run (`model.docs.trace`: every read
+and write of `Economy.step`, line by line, on a small baseline economy, every branch
+taken). A population column costs its item size per firm, a link array 8 bytes per
+link, twice if the step writes it. The floor leaves out random draws (a normal draw
+costs about 9.5 ns a firm here, a uniform 2.3 ns) and gathers through the links, and it
+counts a column a step reads for a few firms as if it read it for all; it says how far
+a step is from one streaming pass, not what a rewrite would reach.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from model import Economy
+from model.simulation.population import COLUMNS
+
+LINK_PREFIX = "links."  # the link arrays, 8 bytes a link each
+STREAM_VALUES = 16_000_000  # 128 MiB an array: past any cache
+
+
+def bandwidth(values: int = STREAM_VALUES, repeats: int = 10) -> float:
+    """Bytes a second of `a += b` over float64 arrays past the caches (two reads and one
+    write, 24 bytes an element); the best of `repeats`."""
+    a, b = np.ones(values), np.ones(values)
+    a += b  # touch the pages first
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a += b
+        best = min(best, time.perf_counter() - start)
+    return 24 * values / best
+
+
+def label_of_line(text: str, steps: Iterable[tuple[Any, str, str]]) -> str | None:
+    """The profiler's label of the step a source line of `Economy.step` calls, if any:
+    the call `attr(` named after its owner (`ledger.start_quarter(`), or a bare
+    `close_year(` and `self.collect(`."""
+    for owner, attr, label in steps:
+        name = getattr(owner, "__name__", "").rsplit(".", 1)[-1].lower()
+        if f"{name}.{attr}(" in text or f"self.{attr}(" in text or text.startswith(f"{attr}("):
+            return label
+    return None
+
+
+def step_bytes(
+    lines: Mapping[int, Any], steps: Iterable[tuple[Any, str, str]]
+) -> dict[str, tuple[int, int]]:
+    """Per step label: (bytes a firm, bytes a link) of one pass over what the step reads
+    and writes; `lines` are a trace's effects by line number of `Economy.step`."""
+    source, first = inspect.getsourcelines(Economy.step)
+    steps = list(steps)
+    out = {label: (0, 0) for _, _, label in steps}
+    for line, effects in lines.items():
+        label = label_of_line(source[line - first].strip(), steps)
+        if label is None:
+            continue
+        per_firm = per_link = 0
+        for name in effects.reads | effects.writes:
+            passes = 1 + (name in effects.writes)
+            if name in COLUMNS:
+                per_firm += passes * np.dtype(COLUMNS[name][0]).itemsize
+            elif name.startswith(LINK_PREFIX):
+                per_link += passes * 8
+        firm, link = out[label]
+        out[label] = (firm + per_firm, link + per_link)
+    return out
+
+
+def floor_seconds(
+    bytes_by_step: Mapping[str, tuple[int, int]],
+    counts: Mapping[str, tuple[int, int]],
+    speed: float,
+    year_end: str = "year-end accounts",
+) -> dict[str, float]:
+    """Per step: the floor over a run, from `counts` (quarter label -> firms and links
+    when the quarter began) at `speed` bytes a second; the year-end step runs in Q4 only."""
+    out = {}
+    for label, (per_firm, per_link) in bytes_by_step.items():
+        quarters = [q for q in counts if label != year_end or q.endswith("Q4")]
+        total = sum(per_firm * counts[q][0] + per_link * counts[q][1] for q in quarters)
+        out[label] = total / speed
+    return out
