@@ -16,6 +16,10 @@ it. Use it before and after a speed change; `benchmark.py` holds the goals.
 of each step's peak: the most memory held at any moment inside the step, what was held
 when it began, and the quarter of that peak. A process's peak is about 300 MiB of
 imports and compiled code above the largest of them.
+
+`--floor` adds each step's memory-traffic floor over the run and how many times it the
+step took (`traffic_floor.py`: one read of every column the step touches and one
+write-back of every column it changes, at the speed this machine streams memory).
 """
 
 from __future__ import annotations
@@ -227,15 +231,18 @@ def markdown(summary_table: pd.DataFrame, run: float, title: str) -> str:
     return "\n".join(lines)
 
 
-def run_floor(counts: dict[str, tuple[int, int]]) -> dict[str, float]:
-    """Each step's memory-traffic floor over a run with these firm and link counts."""
-    from traffic_floor import bandwidth, floor_seconds, step_bytes
+def run_floor(counts: dict[str, tuple[int, int]], scenario: str) -> dict[str, float]:
+    """Each step's memory-traffic floor over a run with these firm and link counts, from
+    a traced small run of `scenario`."""
+    from traffic_floor import bandwidth, floor_seconds, link_bytes, step_bytes
 
     from model.docs.trace import trace_run
 
     speed = bandwidth()
     print(f"streaming speed (a += b past the caches): {speed / 1e9:.1f} GB/s\n")
-    return floor_seconds(step_bytes(trace_run().lines, STEPS), counts, speed)
+    trace = trace_run(scenario)
+    per_step = step_bytes(trace.lines, STEPS, link_bytes(trace.economy.links))
+    return floor_seconds(per_step, counts, speed)
 
 
 def main() -> None:
@@ -255,7 +262,7 @@ def main() -> None:
     title = f"{args.scenario} at scale {args.scale:g}, seed {args.seed}"
     steps = summary(table, run)
     if args.floor:
-        steps = with_floor(steps, run_floor(counts))
+        steps = with_floor(steps, run_floor(counts, args.scenario))
     print(markdown(steps, run, title))
     if args.memory:
         print("\n" + memory_markdown(memory_peaks(params, args.seed), title))

@@ -5,12 +5,17 @@ changes once, at the speed this machine streams memory.
     python experiments/profile_phases.py --floor    # the profile with a floor column
 
 What a step touches comes from the docs' traced run (`model.docs.trace`: every read
-and write of `Economy.step`, line by line, on a small baseline economy, every branch
-taken). A population column costs its item size per firm, a link array 8 bytes per
-link, twice if the step writes it. The floor leaves out random draws (a normal draw
-costs about 9.5 ns a firm here, a uniform 2.3 ns) and gathers through the links, and it
-counts a column a step reads for a few firms as if it read it for all; it says how far
-a step is from one streaming pass, not what a rewrite would reach.
+and write of `Economy.step`, line by line, on a small economy, every branch taken). A
+population column costs its item size per firm, a link array its item size per link
+(the keys carry the supplier and buyer rows split from them, 8 bytes each more), twice
+if the step writes it; a scalar attribute costs nothing.
+
+It is a rough floor, in both directions. It leaves out random draws (a normal draw costs
+about 9.5 ns a firm here, a uniform 2.3 ns), gathers through the links and the year-end
+compaction (which rewrites every column). But the trace merges every quarter of a line:
+a step is charged every quarter for what it touches only in some (policy events act in
+the quarters events are dated; certification's batch and review run once a year), and a
+column read for a few firms counts as if read for all.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ import numpy as np
 from model import Economy
 from model.simulation.population import COLUMNS
 
-LINK_PREFIX = "links."  # the link arrays, 8 bytes a link each
+LINK_PREFIX = "links."  # the link arrays: item size a link each
+SPLIT_FROM_KEYS = ("sme", "buyer")  # the rows split from the keys move with them
 STREAM_VALUES = 16_000_000  # 128 MiB an array: past any cache
 
 
@@ -53,11 +59,24 @@ def label_of_line(text: str, steps: Iterable[tuple[Any, str, str]]) -> str | Non
     return None
 
 
+def link_bytes(links: Any) -> dict[str, int]:
+    """Bytes a link of each attribute of a `Links` (by its traced name, `links.keys`):
+    an array's item size, the keys' with the rows split from them, 0 for a scalar."""
+    sizes = {}
+    for name, value in vars(links).items():
+        size = value.itemsize if isinstance(value, np.ndarray) else 0
+        if name == "keys":
+            size += sum(getattr(links, split).itemsize for split in SPLIT_FROM_KEYS)
+        sizes[LINK_PREFIX + name] = size
+    return sizes
+
+
 def step_bytes(
-    lines: Mapping[int, Any], steps: Iterable[tuple[Any, str, str]]
+    lines: Mapping[int, Any], steps: Iterable[tuple[Any, str, str]], links: Mapping[str, int]
 ) -> dict[str, tuple[int, int]]:
     """Per step label: (bytes a firm, bytes a link) of one pass over what the step reads
-    and writes; `lines` are a trace's effects by line number of `Economy.step`."""
+    and writes; `lines` are a trace's effects by line number of `Economy.step`, `links`
+    the bytes a link of each link attribute (`link_bytes`)."""
     source, first = inspect.getsourcelines(Economy.step)
     steps = list(steps)
     out = {label: (0, 0) for _, _, label in steps}
@@ -70,8 +89,8 @@ def step_bytes(
             passes = 1 + (name in effects.writes)
             if name in COLUMNS:
                 per_firm += passes * np.dtype(COLUMNS[name][0]).itemsize
-            elif name.startswith(LINK_PREFIX):
-                per_link += passes * 8
+            else:
+                per_link += passes * links.get(name, 0)
         firm, link = out[label]
         out[label] = (firm + per_firm, link + per_link)
     return out

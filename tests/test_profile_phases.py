@@ -86,17 +86,26 @@ def test_the_traffic_floor_counts_each_steps_columns_once_and_its_writes_twice(p
     floor = import_experiment("traffic_floor")
     from model.docs.trace import trace_run
 
-    per_step = floor.step_bytes(trace_run().lines, profiler.STEPS)
-    assert set(per_step) == {label for _, _, label in profiler.STEPS}
+    trace = trace_run()
+    links = floor.link_bytes(trace.economy.links)
+    assert links["links.keys"] == 8 + 8 + 8  # with the supplier and buyer rows split off
+    assert links["links.since"] == 4 and links["links.n_buyers"] == 0
+    per_step = floor.step_bytes(trace.lines, profiler.STEPS, links)
     assert per_step["demand"] == (0, 0)  # the buyers' orders touch no firm column
-    assert per_step["matching"][1] > 0  # the links are read and rewritten
+    assert per_step["matching"][1] == 2 * (24 + 4)  # the links are read and rewritten
     # production: settle reads and writes revenue, cash, ... : at least 8 float columns
     assert per_step["production: settle"][0] >= 8 * 8
     source, first = inspect.getsourcelines(Economy.step)
     line = first + next(i for i, text in enumerate(source) if "finance.raise_funds(" in text)
-    effects = SimpleNamespace(reads={"cash", "zone", "links.keys"}, writes={"cash", "pledges"})
-    # cash (float64) read and written, zone (bool) read, a link array read; not a column
-    assert floor.step_bytes({line: effects}, profiler.STEPS)["finance"] == (8 * 2 + 1, 8)
+    effects = SimpleNamespace(
+        reads={"cash", "zone", "links.keys", "links.since", "links.n_buyers"},
+        writes={"cash", "pledges", "links.since"},
+    )
+    # cash (float64) read and written, zone (bool) read; keys read, since read and
+    # written, the buyer count a scalar; pledges not a column
+    one_line = floor.step_bytes({line: effects}, profiler.STEPS, links)
+    assert one_line["finance"] == (8 * 2 + 1, 24 + 4 * 2)
+    assert one_line["matching"] == (0, 0)
     counts = {"2019Q3": (10, 4), "2019Q4": (20, 4)}
     seconds = floor.floor_seconds(
         {"finance": (16, 8), "year-end accounts": (8, 0)}, counts, speed=100.0
@@ -108,7 +117,9 @@ def test_the_traffic_floor_counts_each_steps_columns_once_and_its_writes_twice(p
         {"a": 0.5, "b": 0.0},
     )
     assert table["x floor"].iloc[0] == 4.0 and table["x floor"].isna().iloc[1]
-    assert "| b | 1.000 | 25.0% | 0.000 | – |" in profiler.markdown(table, 4.0, "t")
+    text = profiler.markdown(table, 4.0, "t")
+    assert "| a | 2.000 | 50.0% | 0.500 | 4.0 |" in text
+    assert "| b | 1.000 | 25.0% | 0.000 | – |" in text
 
 
 def test_lines_of_the_quarter_map_to_the_profilers_labels(profiler) -> None:
