@@ -231,9 +231,11 @@ def markdown(summary_table: pd.DataFrame, run: float, title: str) -> str:
     return "\n".join(lines)
 
 
-def run_floor(counts: dict[str, tuple[int, int]], scenario: str) -> dict[str, float]:
-    """Each step's memory-traffic floor over a run with these firm and link counts, from
-    a traced small run of `scenario`."""
+def run_floor(
+    table: pd.DataFrame, counts: dict[str, tuple[int, int]], scenario: str
+) -> dict[str, float]:
+    """Each step's memory-traffic floor over a profiled run (`table`: the quarters each
+    step ran in) with these firm and link counts, from a traced small run of `scenario`."""
     from traffic_floor import bandwidth, floor_seconds, link_bytes, step_bytes
 
     from model.docs.trace import trace_run
@@ -242,7 +244,8 @@ def run_floor(counts: dict[str, tuple[int, int]], scenario: str) -> dict[str, fl
     print(f"streaming speed (a += b past the caches): {speed / 1e9:.1f} GB/s\n")
     trace = trace_run(scenario)
     per_step = step_bytes(trace.lines, STEPS, link_bytes(trace.economy.links))
-    return floor_seconds(per_step, counts, speed)
+    ran = table.groupby("step")["quarter"].unique().to_dict()
+    return floor_seconds(per_step, counts, ran, speed)
 
 
 def main() -> None:
@@ -262,7 +265,7 @@ def main() -> None:
     title = f"{args.scenario} at scale {args.scale:g}, seed {args.seed}"
     steps = summary(table, run)
     if args.floor:
-        steps = with_floor(steps, run_floor(counts, args.scenario))
+        steps = with_floor(steps, run_floor(table, counts, args.scenario))
     print(markdown(steps, run, title))
     if args.memory:
         print("\n" + memory_markdown(memory_peaks(params, args.seed), title))

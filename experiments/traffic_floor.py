@@ -99,14 +99,15 @@ def step_bytes(
 def floor_seconds(
     bytes_by_step: Mapping[str, tuple[int, int]],
     counts: Mapping[str, tuple[int, int]],
+    ran: Mapping[str, Iterable[str]],
     speed: float,
-    year_end: str = "year-end accounts",
 ) -> dict[str, float]:
-    """Per step: the floor over a run, from `counts` (quarter label -> firms and links
-    when the quarter began) at `speed` bytes a second; the year-end step runs in Q4 only."""
+    """Per step: the floor over a run at `speed` bytes a second, from `counts` (quarter
+    label -> firms and links when the quarter began) over the quarters the step `ran`
+    in (the profile's table: the year-end accounts only in Q4)."""
     out = {}
     for label, (per_firm, per_link) in bytes_by_step.items():
-        quarters = [q for q in counts if label != year_end or q.endswith("Q4")]
+        quarters = ran.get(label, ())
         total = sum(per_firm * counts[q][0] + per_link * counts[q][1] for q in quarters)
         out[label] = total / speed
     return out

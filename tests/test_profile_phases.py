@@ -107,11 +107,16 @@ def test_the_traffic_floor_counts_each_steps_columns_once_and_its_writes_twice(p
     assert one_line["finance"] == (8 * 2 + 1, 24 + 4 * 2)
     assert one_line["matching"] == (0, 0)
     counts = {"2019Q3": (10, 4), "2019Q4": (20, 4)}
+    ran = {"finance": ["2019Q3", "2019Q4"], "year-end accounts": ["2019Q4"]}
     seconds = floor.floor_seconds(
-        {"finance": (16, 8), "year-end accounts": (8, 0)}, counts, speed=100.0
+        {"finance": (16, 8), "year-end accounts": (8, 0), "demand": (8, 0)},
+        counts,
+        ran,
+        speed=100.0,
     )
     assert seconds["finance"] == pytest.approx((16 * 10 + 8 * 4 + 16 * 20 + 8 * 4) / 100)
     assert seconds["year-end accounts"] == pytest.approx(8 * 20 / 100)  # Q4 only
+    assert seconds["demand"] == 0.0  # a step that never ran
     table = profiler.with_floor(
         profiler.pd.DataFrame({"seconds": [2.0, 1.0], "share": [0.5, 0.25]}, index=["a", "b"]),
         {"a": 0.5, "b": 0.0},
