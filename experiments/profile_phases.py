@@ -3,6 +3,7 @@
     python experiments/profile_phases.py [--scale 1.0] [--seed 1] [--scenario baseline]
     python experiments/profile_phases.py --memory   # also each step's peak memory
     python experiments/profile_phases.py --floor    # and its memory-traffic floor
+    python experiments/profile_phases.py --kernels  # and the compiled kernels' share
 
 Times each step of `Economy.step` (the phases in `model/simulation/phases/`, the
 year-end accounts and the reporters) over one run, after a small run in the same
@@ -20,6 +21,10 @@ imports and compiled code above the largest of them.
 `--floor` adds each step's memory-traffic floor over the run and how many times it the
 step took (`traffic_floor.py`: one read of every column the step touches and one
 write-back of every column it changes, at the speed this machine streams memory).
+
+`--kernels` times every compiled kernel in the same run (`kernel_times.py`) and splits
+the run into kernels that draw from the model's generator, other kernels, and numpy and
+Python between them: what the run would take if the drawing kernels cost nothing.
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ from __future__ import annotations
 import argparse
 import time
 import tracemalloc
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import pandas as pd
+from kernel_times import markdown as kernels_markdown
+from kernel_times import timed_kernels
 
 import model.simulation.economy as economy
 from model import Economy, load_scenario
@@ -116,15 +123,18 @@ def step_through(
 
 
 def profile(
-    params: Params, seed: int = 1, counts: dict[str, tuple[int, int]] | None = None
+    params: Params,
+    seed: int = 1,
+    counts: dict[str, tuple[int, int]] | None = None,
+    around: AbstractContextManager[Any] | None = None,
 ) -> tuple[pd.DataFrame, float]:
     """Seconds per step label and quarter over one run of `params` (long table with
-    columns step, quarter, seconds), and the run's wall time; `counts` gets each
-    quarter's firms and links."""
+    columns step, quarter, seconds), and the run's wall time (the build left out);
+    `counts` gets each quarter's firms and links; `around` is entered for the run only."""
     seconds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     model = Economy(params, seed=seed)
     labels = [model.label]
-    with timed_steps(seconds, labels):
+    with timed_steps(seconds, labels), around or nullcontext():
         start = time.perf_counter()
         step_through(model, labels, counts)
         run = time.perf_counter() - start
@@ -257,16 +267,22 @@ def main() -> None:
     parser.add_argument(
         "--floor", action="store_true", help="also each step's memory-traffic floor"
     )
+    parser.add_argument("--kernels", action="store_true", help="also each compiled kernel's time")
     args = parser.parse_args()
     Economy(load_scenario(args.scenario, scale=0.005), seed=0).run()  # load the kernels
     params = load_scenario(args.scenario, scale=args.scale)
     counts: dict[str, tuple[int, int]] = {}
-    table, run = profile(params, args.seed, counts)
+    kernel_seconds: Counter[str] = Counter()
+    kernel_calls: Counter[str] = Counter()
+    kernels = timed_kernels(kernel_seconds, kernel_calls) if args.kernels else None
+    table, run = profile(params, args.seed, counts, kernels)
     title = f"{args.scenario} at scale {args.scale:g}, seed {args.seed}"
     steps = summary(table, run)
     if args.floor:
         steps = with_floor(steps, run_floor(table, counts, args.scenario))
     print(markdown(steps, run, title))
+    if args.kernels:
+        print("\n" + kernels_markdown(kernel_seconds, kernel_calls, run))
     if args.memory:
         print("\n" + memory_markdown(memory_peaks(params, args.seed), title))
 

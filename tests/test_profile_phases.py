@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
@@ -132,3 +133,29 @@ def test_lines_of_the_quarter_map_to_the_profilers_labels(profiler) -> None:
     source = inspect.getsource(Economy.step)
     mapped = {floor.label_of_line(line.strip(), profiler.STEPS) for line in source.splitlines()}
     assert mapped - {None} == {label for _, _, label in profiler.STEPS}
+
+
+def test_the_kernel_timer_counts_each_call_in_the_run_and_puts_the_kernels_back(profiler) -> None:
+    kernels = import_experiment("kernel_times")
+    params = load_scenario("baseline", scale=0.002, time__end="2020Q4")
+    before = {(id(module), attr): k for module, attr, k in kernels._holders()}
+    seconds, calls = Counter(), Counter()
+    _, run = profiler.profile(params, seed=3, around=kernels.timed_kernels(seconds, calls))
+    assert calls["finance._plan_all"] == 8  # once a quarter, the build's calls left out
+    assert calls["innovation._lapse_all"] == 2  # once a year
+    assert 0 < sum(seconds.values()) <= run
+    after = {(id(module), attr): k for module, attr, k in kernels._holders()}
+    assert after == before
+
+
+def test_the_kernel_split_names_the_drawing_kernels_and_adds_up() -> None:
+    kernels = import_experiment("kernel_times")
+    assert {"credit.lend_all", "demography._closing"} <= kernels.drawing_labels()
+    assert "finance._plan_all" not in kernels.drawing_labels()
+    seconds = Counter({"credit.lend_all": 1.0, "finance._plan_all": 0.5})
+    text = kernels.markdown(seconds, Counter({"credit.lend_all": 3}), run=4.0)
+    assert "| credit.lend_all | 1.000 | 3 | yes |" in text
+    assert "| finance._plan_all | 0.500 | 0 |  |" in text
+    assert "kernels that draw 1.00 s (25%), other kernels 0.50 s (12%)" in text
+    assert "between them 2.50 s (62%)" in text
+    assert "the run would take 3.00 s" in text
