@@ -1,16 +1,20 @@
 """Time spent inside the compiled kernels, and how much of it in the ones that draw.
 
-Used by `profile_phases.py --kernels`. Every numba kernel that a module of the model
-holds as a global (`@kernel` in `model/simulation/compiled.py`) is replaced, for one
-run, by a wrapper that adds up its wall time and calls; kernels called from inside
-other kernels run compiled and are counted in their caller. A kernel *draws* when it
-takes the model's generator (a parameter named `rng`): its draws come from the one
-stream in row order, so it cannot be split across cores without changing every draw.
+    python experiments/profile_phases.py --kernels
 
-The split answers a question the phase table cannot: how fast could a run be if the
-drawing kernels were made free (keyed draws on two cores), with everything else as
-it is? The rest is kernels that draw nothing (at or near memory speed, measured
-earlier: one core saturates the bus) and numpy passes and Python between them.
+Every numba kernel that a module of the model holds as a global (`@kernel` in
+`model/simulation/compiled.py`) is replaced, for one run, by a wrapper that adds up its
+wall time and calls. Left alone, and counted in their callers: the one-firm rules
+(`@rule`, inlined), and any kernel that a kernel of the same module calls by name
+(numba looks a kernel's globals up when it compiles it, so a wrapper there would break
+the compilation). A kernel *draws* when it takes the model's generator (a parameter
+named `rng`): its draws come from the one stream in row order, so it cannot be split
+across cores without changing every draw.
+
+The split answers a question the phase table cannot: how long would a run take if the
+drawing kernels cost nothing, with everything else as it is? The rest is kernels that
+draw nothing (at or near memory speed, measured earlier: one core saturates the bus),
+and numpy passes and Python between them (which also hold some draws, made by numpy).
 """
 
 from __future__ import annotations
@@ -18,26 +22,49 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import CodeType, ModuleType
 from typing import Any
 
 from numba.core.registry import CPUDispatcher
 
 
-def _holders() -> list[tuple[Any, str, CPUDispatcher]]:
-    """(module, name, kernel) for every kernel a loaded module of the model holds."""
-    found = []
-    for name, module in list(sys.modules.items()):
-        if name == "model" or name.startswith("model."):
-            for attr, value in list(vars(module).items()):
-                if isinstance(value, CPUDispatcher):
-                    found.append((module, attr, value))
-    return found
+def _names_used(code: CodeType) -> set[str]:
+    """The global names a function's code (and any code nested in it) looks up."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            names |= _names_used(constant)
+    return names
+
+
+def _holders() -> list[tuple[ModuleType, str, CPUDispatcher]]:
+    """(module, name, kernel) for every kernel a loaded module of the model holds and
+    that can be wrapped: not a one-firm rule, and not called by a kernel whose globals
+    are that module's."""
+    held = [
+        (module, attr, value)
+        for name, module in list(sys.modules.items())
+        if name == "model" or name.startswith("model.")
+        for attr, value in list(vars(module).items())
+        if isinstance(value, CPUDispatcher)
+    ]
+    called: dict[int, set[str]] = {}
+    for _, _, kernel in held:
+        names = called.setdefault(id(kernel.py_func.__globals__), set())
+        names |= _names_used(kernel.py_func.__code__)
+    return [
+        (module, attr, kernel)
+        for module, attr, kernel in held
+        if attr not in called.get(id(vars(module)), set())
+        and kernel.targetoptions.get("inline") != "always"
+    ]
 
 
 def label(kernel: CPUDispatcher) -> str:
-    """`module.function` of the kernel's Python source, e.g. `credit.lend_all`."""
+    """`module.function` of the kernel's Python source, e.g. `credit.lend_all` (the last
+    part of the module's name: the model has no two modules named alike)."""
     return f"{kernel.py_func.__module__.rsplit('.', 1)[-1]}.{kernel.py_func.__name__}"
 
 
@@ -53,7 +80,7 @@ def timed_kernels(seconds: Counter[str], calls: Counter[str]) -> Iterator[None]:
     `calls[label]`; the kernels are put back after."""
     holders = _holders()
 
-    def timer(kernel: CPUDispatcher) -> Any:
+    def timer(kernel: CPUDispatcher) -> Callable[..., Any]:
         name = label(kernel)
 
         def timed(*args: Any, **kwargs: Any) -> Any:

@@ -37,9 +37,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
+import kernel_times
 import pandas as pd
-from kernel_times import markdown as kernels_markdown
-from kernel_times import timed_kernels
 
 import model.simulation.economy as economy
 from model import Economy, load_scenario
@@ -274,7 +273,7 @@ def main() -> None:
     counts: dict[str, tuple[int, int]] = {}
     kernel_seconds: Counter[str] = Counter()
     kernel_calls: Counter[str] = Counter()
-    kernels = timed_kernels(kernel_seconds, kernel_calls) if args.kernels else None
+    kernels = kernel_times.timed_kernels(kernel_seconds, kernel_calls) if args.kernels else None
     table, run = profile(params, args.seed, counts, kernels)
     title = f"{args.scenario} at scale {args.scale:g}, seed {args.seed}"
     steps = summary(table, run)
@@ -282,7 +281,7 @@ def main() -> None:
         steps = with_floor(steps, run_floor(table, counts, args.scenario))
     print(markdown(steps, run, title))
     if args.kernels:
-        print("\n" + kernels_markdown(kernel_seconds, kernel_calls, run))
+        print("\n" + kernel_times.markdown(kernel_seconds, kernel_calls, run))
     if args.memory:
         print("\n" + memory_markdown(memory_peaks(params, args.seed), title))
 
