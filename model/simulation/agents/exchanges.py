@@ -16,8 +16,8 @@ import numpy as np
 
 from model.calendar import parse_quarter
 from model.params import Params
-from model.params.listing import Board, ListingParams, StandardSet
-from model.simulation.compiled import kernel
+from model.params.listing import Board, ListingParams
+from model.simulation.compiled import kernel, rule
 from model.simulation.population import DEAD, NATIONAL, Population
 
 if TYPE_CHECKING:
@@ -35,30 +35,77 @@ def market_value(pop: Population, rules: ListingParams) -> np.ndarray:
     return multiple * pop.rev_y1
 
 
-def passes_set(pop: Population, value: np.ndarray, s: StandardSet) -> np.ndarray:
-    """Firms passing every test of one standard set, on last year's accounts."""
-    ok = (value >= s.min_market_cap_myuan) & (pop.rev_y1 >= s.min_revenue_myuan)
-    rd_2y, revenue_2y = pop.rd_y1 + pop.rd_y2, pop.rev_y1 + pop.rev_y2
-    ok &= rd_2y >= s.min_rd_2y_myuan
-    ok &= rd_2y >= s.min_rd_intensity_2y * revenue_2y
-    if s.min_profit_each_myuan is not None:
-        ok &= np.minimum(pop.profit_y1, pop.profit_y2) > s.min_profit_each_myuan - 1e-12
-    if s.min_profit_2y_myuan is not None:
-        ok &= pop.profit_y1 + pop.profit_y2 >= s.min_profit_2y_myuan
-    if s.min_growth is not None:
-        growth = np.zeros(len(pop))
-        np.divide(pop.rev_y1, pop.rev_y2, out=growth, where=pop.rev_y2 > 0)
-        ok &= growth - 1.0 >= s.min_growth
-    return ok
+# A standard set's tests in this order, one row of numbers per set; NaN: no such test.
+STANDARD_TESTS = (
+    "min_market_cap_myuan",
+    "min_revenue_myuan",
+    "min_rd_2y_myuan",
+    "min_rd_intensity_2y",
+    "min_profit_each_myuan",
+    "min_profit_2y_myuan",
+    "min_growth",
+)
 
 
-def passes_board(pop: Population, board: Board, rules: ListingParams) -> np.ndarray:
-    """Firms passing any of a board's standard sets."""
-    value = market_value(pop, rules)
-    ok = np.zeros(len(pop), dtype=bool)
-    for standards in board.standards:
-        ok |= passes_set(pop, value, standards)
-    return ok
+def standards_table(board: Board) -> np.ndarray:
+    """The board's standard sets as rows of `STANDARD_TESTS` (NaN where a set lacks one)."""
+    return np.array(
+        [
+            [np.nan if getattr(s, t) is None else getattr(s, t) for t in STANDARD_TESTS]
+            for s in board.standards
+        ],
+        dtype=np.float64,
+    ).reshape(len(board.standards), len(STANDARD_TESTS))
+
+
+@rule
+def passes_set(value, rev_y1, rev_y2, rd_2y, profit_y1, profit_y2, test):
+    """Whether a firm passes every test of one standard set, on last year's accounts:
+    market value >= cap, revenue >= minimum, R&D over two years >= minimum and >=
+    intensity x revenue over two years; where the set has them, profit in each year >
+    minimum, profit over two years >= minimum, growth rev_y1 / rev_y2 - 1 >= minimum
+    (growth -1 where rev_y2 <= 0)."""
+    cap, revenue, rd_min, intensity, each, two_years, growth_min = test
+    if not (value >= cap and rev_y1 >= revenue and rd_2y >= rd_min):
+        return False
+    if not rd_2y >= intensity * (rev_y1 + rev_y2):
+        return False
+    if each == each and not (profit_y1 > each - 1e-12 and profit_y2 > each - 1e-12):
+        return False
+    if two_years == two_years and not profit_y1 + profit_y2 >= two_years:
+        return False
+    if growth_min == growth_min:
+        growth = rev_y1 / rev_y2 if rev_y2 > 0 else 0.0
+        return growth - 1.0 >= growth_min
+    return True
+
+
+@kernel
+def _passing(rows, value, accounts, tests, out):
+    """out[j]: whether firm rows[j] (market value value[j]) passes any standard set of
+    a board (`tests`, one row per set)."""
+    rev_y1, rev_y2, rd_y1, rd_y2, profit_y1, profit_y2 = accounts
+    for j in range(len(rows)):
+        i = rows[j]
+        out[j] = False
+        rd_2y = rd_y1[i] + rd_y2[i]
+        for k in range(tests.shape[0]):
+            if passes_set(
+                value[j], rev_y1[i], rev_y2[i], rd_2y, profit_y1[i], profit_y2[i], tests[k]
+            ):
+                out[j] = True
+                break
+
+
+def passes_board(
+    pop: Population, rows: np.ndarray, value: np.ndarray, tests: np.ndarray
+) -> np.ndarray:
+    """Whether each firm of `rows` (market values `value`) passes any of a board's
+    standard sets (`standards_table`)."""
+    out = np.empty(len(rows), dtype=np.bool_)
+    accounts = (pop.rev_y1, pop.rev_y2, pop.rd_y1, pop.rd_y2, pop.profit_y1, pop.profit_y2)
+    _passing(rows, value, accounts, tests, out)
+    return out
 
 
 class Exchanges(mesa.Agent):
@@ -75,6 +122,7 @@ class Exchanges(mesa.Agent):
         self.rules: ListingParams = params.finance.listing
         self.scale = params.scale
         self.opens = [parse_quarter(b.opens) for b in self.rules.boards]
+        self.tests = [standards_table(b) for b in self.rules.boards]
         self.tightenings = sorted(
             (parse_quarter(t.quarter), t.capacity_scale) for t in self.rules.tightenings
         )
@@ -94,11 +142,11 @@ class Exchanges(mesa.Agent):
         )
         if len(rows) == 0:
             return
-        view = pop.rows(rows)
+        value = market_value(pop.rows(rows), r)
         chosen = np.zeros(len(rows), dtype=np.int8)
-        for code, (board, opens) in enumerate(zip(r.boards, self.opens, strict=True), start=2):
+        for code, (tests, opens) in enumerate(zip(self.tests, self.opens, strict=True), start=2):
             if quarter >= opens:
-                fits = (chosen == NO_BOARD) & passes_board(view, board, r)
+                fits = (chosen == NO_BOARD) & passes_board(pop, rows, value, tests)
                 chosen[fits] = code
         pop.queue_board[rows] = chosen
         pop.queue_quarter[rows] = np.where(chosen > 0, quarter, pop.queue_quarter[rows])
@@ -119,7 +167,8 @@ class Exchanges(mesa.Agent):
             slots = int(np.floor(capacity + rng.random()))
             order = due[np.lexsort((rng.random(len(due)), pop.queue_quarter[due]))]
             reviewed = order[:slots]
-            still_fit = passes_board(pop.rows(reviewed), board, r)
+            value = market_value(pop.rows(reviewed), r)
+            still_fit = passes_board(pop, reviewed, value, self.tests[index])
             approved = reviewed[still_fit & (rng.random(len(reviewed)) < board.approval)]
             pop.queue_board[reviewed] = NO_BOARD  # decided: listed, or free to try again
             pop.listed[approved], pop.board[approved] = True, code
