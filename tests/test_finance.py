@@ -89,3 +89,39 @@ def test_more_support_makes_applying_worth_it_for_more_firms(make_economy):
     for level in (PROVINCIAL, NATIONAL):
         more = certification.worth_applying(high, level) > certification.worth_applying(low, level)
         assert more.all()  # in every province
+
+
+def test_a_firm_lists_on_a_board_when_it_passes_any_one_of_its_standard_sets():
+    from types import SimpleNamespace
+
+    from model.params.listing import Board, StandardSet
+    from model.simulation.agents.exchanges import passes_board, standards_table
+
+    profits = StandardSet(min_market_cap_myuan=100.0, min_profit_each_myuan=5.0)
+    growth = StandardSet(min_revenue_myuan=50.0, min_rd_intensity_2y=0.1, min_growth=0.2)
+    board = Board(
+        name="b",
+        opens="2019Q1",
+        standards=(profits, growth),
+        review_quarters=2,
+        capacity_per_year=1.0,
+    )
+    # firm: 0 profits in both years (one exactly at the bar), 1 a loss in one year, 2 growth
+    # with enough R&D, 3 the same without last-but-one year's revenue (growth counts as -1),
+    # 4 growth but too little R&D, 5 profits but too small
+    pop = SimpleNamespace(
+        rev_y1=np.array([60.0, 60.0, 130.0, 130.0, 130.0, 60.0]),
+        rev_y2=np.array([50.0, 50.0, 100.0, 0.0, 100.0, 50.0]),
+        rd_y1=np.array([0.0, 0.0, 20.0, 30.0, 1.0, 0.0]),
+        rd_y2=np.array([0.0, 0.0, 10.0, 0.0, 1.0, 0.0]),
+        profit_y1=np.array([5.0, 9.0, -1.0, -1.0, -1.0, 9.0]),
+        profit_y2=np.array([6.0, -0.5, -1.0, -1.0, -1.0, 9.0]),
+    )
+    value = np.array([200.0, 200.0, 10.0, 10.0, 10.0, 99.0])
+    rows = np.arange(6)
+    passed = passes_board(pop, rows, value, standards_table(board))
+    assert passed.tolist() == [True, False, True, False, False, False]
+    # the rows tested need not be all of them, nor in order
+    some = passes_board(pop, np.array([5, 2, 0]), value[[5, 2, 0]], standards_table(board))
+    assert some.tolist() == [False, True, True]
+    assert standards_table(board)[0, 6] != standards_table(board)[0, 6]  # NaN: no growth test
