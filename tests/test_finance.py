@@ -95,33 +95,47 @@ def test_a_firm_lists_on_a_board_when_it_passes_any_one_of_its_standard_sets():
     from types import SimpleNamespace
 
     from model.params.listing import Board, StandardSet
-    from model.simulation.agents.exchanges import passes_board, standards_table
+    from model.simulation.agents.exchanges import STANDARD_TESTS, passes_board
 
+    assert sorted(STANDARD_TESTS) == sorted(StandardSet.model_fields)  # none left out
     profits = StandardSet(min_market_cap_myuan=100.0, min_profit_each_myuan=5.0)
-    growth = StandardSet(min_revenue_myuan=50.0, min_rd_intensity_2y=0.1, min_growth=0.2)
+    growth = StandardSet(min_revenue_myuan=50.0, min_rd_intensity_2y=0.125, min_growth=0.25)
+    sums = StandardSet(min_profit_2y_myuan=20.0, min_rd_2y_myuan=8.0, min_profit_each_myuan=0.0)
     board = Board(
         name="b",
         opens="2019Q1",
-        standards=(profits, growth),
+        standards=(profits, growth, sums),
         review_quarters=2,
         capacity_per_year=1.0,
     )
-    # firm: 0 profits in both years (one exactly at the bar), 1 a loss in one year, 2 growth
-    # with enough R&D, 3 the same without last-but-one year's revenue (growth counts as -1),
-    # 4 growth but too little R&D, 5 profits but too small
+    # Firms (the bars are exact in binary, so "at the bar" is exact):
+    # 0 at the profits set's market value and profit bars; 1 a loss in one year;
+    # 2 growth with enough R&D; 3 the same without last-but-one year's revenue (growth
+    # counts as -1); 4 growth with too little R&D; 5 profits, market value just short;
+    # 6 at every bar of the growth set; 7 at every bar of the sums set (a profit of 0
+    # meets the bar of 0); 8 R&D just short of it; 9 a loss in one year; 10 two years'
+    # profit short of it
     pop = SimpleNamespace(
-        rev_y1=np.array([60.0, 60.0, 130.0, 130.0, 130.0, 60.0]),
-        rev_y2=np.array([50.0, 50.0, 100.0, 0.0, 100.0, 50.0]),
-        rd_y1=np.array([0.0, 0.0, 20.0, 30.0, 1.0, 0.0]),
-        rd_y2=np.array([0.0, 0.0, 10.0, 0.0, 1.0, 0.0]),
-        profit_y1=np.array([5.0, 9.0, -1.0, -1.0, -1.0, 9.0]),
-        profit_y2=np.array([6.0, -0.5, -1.0, -1.0, -1.0, 9.0]),
+        rev_y1=np.array([60.0, 60.0, 130.0, 130.0, 130.0, 60.0, 50.0, 1.0, 1.0, 1.0, 1.0]),
+        rev_y2=np.array([50.0, 50.0, 100.0, 0.0, 100.0, 50.0, 40.0, 1.0, 1.0, 1.0, 1.0]),
+        rd_y1=np.array([0.0, 0.0, 20.0, 30.0, 1.0, 0.0, 11.25, 8.0, 7.5, 8.0, 8.0]),
+        rd_y2=np.array([0.0, 0.0, 10.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        profit_y1=np.array([5.0, 9.0, -1.0, -1.0, -1.0, 9.0, -1.0, 20.0, 20.0, 25.0, 10.0]),
+        profit_y2=np.array([6.0, -0.5, -1.0, -1.0, -1.0, 9.0, -1.0, 0.0, 0.0, -1.0, 5.0]),
     )
-    value = np.array([200.0, 200.0, 10.0, 10.0, 10.0, 99.0])
-    rows = np.arange(6)
-    passed = passes_board(pop, rows, value, standards_table(board))
-    assert passed.tolist() == [True, False, True, False, False, False]
+    value = np.array([100.0, 200.0, 10.0, 10.0, 10.0, 99.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    passed = passes_board(pop, np.arange(11), value, board)
+    assert passed.tolist() == [True, False, True, False, False, False, True, True] + [False] * 3
     # the rows tested need not be all of them, nor in order
-    some = passes_board(pop, np.array([5, 2, 0]), value[[5, 2, 0]], standards_table(board))
-    assert some.tolist() == [False, True, True]
-    assert standards_table(board)[0, 6] != standards_table(board)[0, 6]  # NaN: no growth test
+    some = passes_board(pop, np.array([5, 2, 0, 7]), value[[5, 2, 0, 7]], board)
+    assert some.tolist() == [False, True, True, True]
+
+
+def test_a_listing_standard_given_as_nan_is_refused():
+    from pydantic import ValidationError
+
+    from model.params.listing import StandardSet
+
+    for field in ("min_profit_each_myuan", "min_profit_2y_myuan", "min_growth"):
+        with pytest.raises(ValidationError, match="finite number"):
+            StandardSet(**{field: float("nan")})

@@ -20,15 +20,22 @@ class StandardSet(Section):
 
     min_market_cap_myuan: float = Field(0.0, ge=0, strict=True, description="Expected market value")
     min_revenue_myuan: float = Field(0.0, ge=0, strict=True, description="Last year's revenue")
+    # The optional tests must be numbers when given: NaN would fail every firm silently.
     min_profit_each_myuan: float | None = Field(
-        None, description="Net profit in each of the last two years at least this"
+        None,
+        allow_inf_nan=False,
+        description="Net profit in each of the last two years at least this",
     )
-    min_profit_2y_myuan: float | None = Field(None, description="Net profit of two years")
+    min_profit_2y_myuan: float | None = Field(
+        None, allow_inf_nan=False, description="Net profit of two years"
+    )
     min_rd_intensity_2y: float = Field(
         0.0, ge=0, le=1, strict=True, description="R&D / revenue over two years"
     )
     min_rd_2y_myuan: float = Field(0.0, ge=0, strict=True, description="R&D over two years")
-    min_growth: float | None = Field(None, description="Last year's revenue growth")
+    min_growth: float | None = Field(
+        None, allow_inf_nan=False, description="Last year's revenue growth"
+    )
 
 
 class Board(Section):

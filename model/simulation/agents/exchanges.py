@@ -35,7 +35,9 @@ def market_value(pop: Population, rules: ListingParams) -> np.ndarray:
     return multiple * pop.rev_y1
 
 
-# A standard set's tests in this order, one row of numbers per set; NaN: no such test.
+# A standard set's tests in this order, one row of numbers per set; NaN: no such test
+# (the parameters do not allow NaN for a test that is given). `passes_set` unpacks a row
+# in this order.
 STANDARD_TESTS = (
     "min_market_cap_myuan",
     "min_revenue_myuan",
@@ -48,7 +50,9 @@ STANDARD_TESTS = (
 
 
 def standards_table(board: Board) -> np.ndarray:
-    """The board's standard sets as rows of `STANDARD_TESTS` (NaN where a set lacks one)."""
+    """The board's standard sets as rows of `STANDARD_TESTS` (NaN where a set lacks one;
+    about 7 us a board, made at each use so that the board's rules are read where they
+    act)."""
     return np.array(
         [
             [np.nan if getattr(s, t) is None else getattr(s, t) for t in STANDARD_TESTS]
@@ -62,19 +66,19 @@ def standards_table(board: Board) -> np.ndarray:
 def passes_set(value, rev_y1, rev_y2, rd_2y, profit_y1, profit_y2, test):
     """Whether a firm passes every test of one standard set, on last year's accounts:
     market value >= cap, revenue >= minimum, R&D over two years >= minimum and >=
-    intensity x revenue over two years; where the set has them, profit in each year >
-    minimum, profit over two years >= minimum, growth rev_y1 / rev_y2 - 1 >= minimum
-    (growth -1 where rev_y2 <= 0)."""
+    intensity x revenue over two years; where the set has them (not NaN), profit in
+    each year >= minimum (within 1e-12), profit over two years >= minimum, and growth
+    rev_y1 / rev_y2 - 1 >= minimum (growth -1 where rev_y2 is not positive)."""
     cap, revenue, rd_min, intensity, each, two_years, growth_min = test
     if not (value >= cap and rev_y1 >= revenue and rd_2y >= rd_min):
         return False
     if not rd_2y >= intensity * (rev_y1 + rev_y2):
         return False
-    if each == each and not (profit_y1 > each - 1e-12 and profit_y2 > each - 1e-12):
+    if not np.isnan(each) and not (profit_y1 > each - 1e-12 and profit_y2 > each - 1e-12):
         return False
-    if two_years == two_years and not profit_y1 + profit_y2 >= two_years:
+    if not np.isnan(two_years) and not profit_y1 + profit_y2 >= two_years:
         return False
-    if growth_min == growth_min:
+    if not np.isnan(growth_min):
         growth = rev_y1 / rev_y2 if rev_y2 > 0 else 0.0
         return growth - 1.0 >= growth_min
     return True
@@ -97,14 +101,12 @@ def _passing(rows, value, accounts, tests, out):
                 break
 
 
-def passes_board(
-    pop: Population, rows: np.ndarray, value: np.ndarray, tests: np.ndarray
-) -> np.ndarray:
-    """Whether each firm of `rows` (market values `value`) passes any of a board's
-    standard sets (`standards_table`)."""
+def passes_board(pop: Population, rows: np.ndarray, value: np.ndarray, board: Board) -> np.ndarray:
+    """Whether each firm of `rows` (market values `value`) passes any of the board's
+    standard sets."""
     out = np.empty(len(rows), dtype=np.bool_)
     accounts = (pop.rev_y1, pop.rev_y2, pop.rd_y1, pop.rd_y2, pop.profit_y1, pop.profit_y2)
-    _passing(rows, value, accounts, tests, out)
+    _passing(rows, value, accounts, standards_table(board), out)
     return out
 
 
@@ -122,7 +124,6 @@ class Exchanges(mesa.Agent):
         self.rules: ListingParams = params.finance.listing
         self.scale = params.scale
         self.opens = [parse_quarter(b.opens) for b in self.rules.boards]
-        self.tests = [standards_table(b) for b in self.rules.boards]
         self.tightenings = sorted(
             (parse_quarter(t.quarter), t.capacity_scale) for t in self.rules.tightenings
         )
@@ -144,9 +145,9 @@ class Exchanges(mesa.Agent):
             return
         value = market_value(pop.rows(rows), r)
         chosen = np.zeros(len(rows), dtype=np.int8)
-        for code, (tests, opens) in enumerate(zip(self.tests, self.opens, strict=True), start=2):
+        for code, (board, opens) in enumerate(zip(r.boards, self.opens, strict=True), start=2):
             if quarter >= opens:
-                fits = (chosen == NO_BOARD) & passes_board(pop, rows, value, tests)
+                fits = (chosen == NO_BOARD) & passes_board(pop, rows, value, board)
                 chosen[fits] = code
         pop.queue_board[rows] = chosen
         pop.queue_quarter[rows] = np.where(chosen > 0, quarter, pop.queue_quarter[rows])
@@ -168,7 +169,7 @@ class Exchanges(mesa.Agent):
             order = due[np.lexsort((rng.random(len(due)), pop.queue_quarter[due]))]
             reviewed = order[:slots]
             value = market_value(pop.rows(reviewed), r)
-            still_fit = passes_board(pop, reviewed, value, self.tests[index])
+            still_fit = passes_board(pop, reviewed, value, board)
             approved = reviewed[still_fit & (rng.random(len(reviewed)) < board.approval)]
             pop.queue_board[reviewed] = NO_BOARD  # decided: listed, or free to try again
             pop.listed[approved], pop.board[approved] = True, code
