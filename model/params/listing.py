@@ -20,7 +20,8 @@ class StandardSet(Section):
 
     min_market_cap_myuan: float = Field(0.0, ge=0, strict=True, description="Expected market value")
     min_revenue_myuan: float = Field(0.0, ge=0, strict=True, description="Last year's revenue")
-    # The optional tests must be numbers when given: NaN would fail every firm silently.
+    # The optional tests must be numbers when given: the exchanges read NaN as "no such
+    # test", so a NaN bar would silently admit firms.
     min_profit_each_myuan: float | None = Field(
         None,
         allow_inf_nan=False,
